@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Organisation, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups"]
+    search_fields = ["email", "first_name", "last_name"]
+    autocomplete_fields = ["comune"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Dati personali"), {"fields": ("first_name", "last_name", "tax_code", "phone", "offerer_kind")}),
+        (_("Ruoli e permessi"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "comune")}),
+        (_("Date"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),
+        (_("Ruoli"), {"fields": ("is_staff", "groups", "comune")}),
+    )
+    filter_horizontal = ["groups"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "office", "proxy_document"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "tax_code", "city", "runts_number"]
+    list_filter = ["type"]
+    search_fields = ["name", "tax_code", "vat_number"]
+    inlines = [MembershipInline]

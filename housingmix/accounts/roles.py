@@ -1,0 +1,65 @@
+"""The portal's roles (DOMAIN.md, "Actors and roles"), kept as Django groups.
+
+Group names are stable slugs; their labels are translated for display.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFERER = "offerer", _("Offerente")
+    ETS_OPERATOR = "ets_operator", _("Operatore ETS")
+    SOCIAL_WORKER = "social_worker", _("Assistente sociale")
+    STAFF = "ambito_staff", _("Ufficio di Piano")
+    COMMISSION = "commission_member", _("Componente della commissione")
+    DPO = "dpo", _("Responsabile della protezione dei dati")
+    ADMINISTRATOR = "administrator", _("Amministratore di sistema")
+
+
+# Model permissions each role gets in the Django admin (app_label.codename).
+ROLE_PERMISSIONS = {
+    Role.STAFF: [
+        "accounts.view_user",
+        "accounts.view_organisation",
+        "accounts.change_organisation",
+        "accounts.view_membership",
+        "territory.view_ambito",
+        "territory.view_comune",
+        "territory.change_comune",
+        "notices.add_notice",
+        "notices.change_notice",
+        "notices.view_notice",
+        "notices.add_noticedocument",
+        "notices.view_noticedocument",
+        "notices.add_faqentry",
+        "notices.change_faqentry",
+        "notices.delete_faqentry",
+        "notices.view_faqentry",
+        "notices.add_faqtopic",
+        "notices.change_faqtopic",
+        "notices.view_faqtopic",
+    ],
+    Role.ADMINISTRATOR: [
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_organisation",
+        "accounts.add_membership",
+        "accounts.change_membership",
+        "accounts.view_membership",
+        "territory.add_ambito",
+        "territory.change_ambito",
+        "territory.view_ambito",
+        "territory.add_comune",
+        "territory.change_comune",
+        "territory.view_comune",
+        "auth.view_group",
+    ],
+    Role.DPO: ["auditlog.view_logentry", "core.view_auditevent"],
+}
+
+# Roles whose holders work in the back office (Django admin).
+BACK_OFFICE_ROLES = {Role.STAFF, Role.ADMINISTRATOR, Role.DPO}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.personal_area, name="area"),
+    path("organizzazioni/nuova/", views.organisation_create, name="organisation_create"),
+    path("organizzazioni/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+]

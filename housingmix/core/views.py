@@ -1,0 +1,27 @@
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+from .caching import public_page
+
+
+@public_page
+def static_page(request, template):
+    return render(request, template)
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No request context: the failure may come from a context processor or the database.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,0 +1,57 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import LIVE_STATUSES, Notice, NoticeKind, NoticeStatus
+
+STATE_CHOICES = [
+    ("open", _("Aperto")),
+    ("upcoming", _("Di prossima apertura")),
+    ("closed", _("Chiuso")),
+    ("withdrawn", _("Ritirato")),
+    ("archived", _("Archiviato")),
+]
+
+
+def _year_choices():
+    from .selectors import notice_years
+
+    return [(y, str(y)) for y in notice_years()]
+
+
+class NoticeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Cerca nel testo"), method="filter_text", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    kind = django_filters.ChoiceFilter(label=_("Tipologia"), choices=NoticeKind.choices, empty_label=_("Tutte"))
+    state = django_filters.ChoiceFilter(
+        label=_("Stato"), choices=STATE_CHOICES, method="filter_state", empty_label=_("Tutti")
+    )
+    year = django_filters.TypedChoiceFilter(
+        label=_("Anno"), choices=_year_choices, coerce=int, method="filter_year", empty_label=_("Tutti")
+    )
+
+    class Meta:
+        model = Notice
+        fields = ["q", "kind", "state", "year"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:200]
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value) | Q(act_number__icontains=value))
+
+    def filter_state(self, queryset, name, value):
+        now = timezone.now()
+        if value == "open":
+            return queryset.filter(status__in=LIVE_STATUSES, opens_at__lte=now, closes_at__gt=now)
+        if value == "upcoming":
+            return queryset.filter(status__in=LIVE_STATUSES, opens_at__gt=now)
+        if value == "closed":
+            return queryset.filter(Q(status=NoticeStatus.CLOSED) | Q(status__in=LIVE_STATUSES, closes_at__lte=now))
+        return queryset.filter(status=value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(opens_at__year=value)

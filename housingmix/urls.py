@@ -1,0 +1,35 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from housingmix.core import views as core_views
+from housingmix.notices import views as notice_views
+from housingmix.notices.sitemaps import NoticeSitemap, StaticSitemap
+
+sitemaps = {"static": StaticSitemap, "notices": NoticeSitemap}
+
+urlpatterns = [
+    path("backoffice/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", notice_views.home, name="home"),
+    path("", include("housingmix.notices.urls")),
+    path(_("area-personale/"), include("housingmix.accounts.urls")),
+    path(_("account/"), include("allauth.urls")),
+    path(_("privacy/"), core_views.static_page, {"template": "pages/privacy.html"}, name="privacy"),
+    path(_("accessibilita/"), core_views.static_page, {"template": "pages/accessibility.html"}, name="accessibility"),
+    path(_("note-legali/"), core_views.static_page, {"template": "pages/legal_notes.html"}, name="legal_notes"),
+    path(_("segnala-disservizio/"), core_views.static_page, {"template": "pages/report.html"}, name="report"),
+    prefix_default_language=False,
+)
+
+handler400 = "housingmix.core.views.bad_request"
+handler403 = "housingmix.core.views.permission_denied"
+handler404 = "housingmix.core.views.page_not_found"
+handler500 = "housingmix.core.views.server_error"

@@ -1,0 +1,2 @@
+// Collapsible panels (FAQ accordions).
+import "../plugins/collapse.js";

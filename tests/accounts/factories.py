@@ -1,0 +1,61 @@
+import factory
+from django.contrib.auth.models import Group
+
+from housingmix.accounts.models import Membership, MembershipRole, Organisation, OrganisationType, User
+from housingmix.accounts.roles import Role
+
+PASSWORD = "Una-password-robusta-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: "utente%d@example.org" % n)
+    first_name = "Maria"
+    last_name = factory.Sequence(lambda n: "Rossi%d" % n)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or []:
+            self.groups.add(Group.objects.get(name=role))
+        if extracted:
+            self.save()
+
+    class Params:
+        staff = factory.Trait(is_staff=True, roles=[Role.STAFF])
+        offerer = factory.Trait(roles=[Role.OFFERER])
+        social_worker = factory.Trait(roles=[Role.SOCIAL_WORKER])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    type = OrganisationType.ETS
+    name = factory.Sequence(lambda n: "Cooperativa Sociale Esempio %d" % n)
+    tax_code = factory.Sequence(lambda n: _valid_vat(n))
+    runts_number = "12345"
+    address = "Via Roma 1"
+    postcode = "26900"
+    city = "Lodi"
+    province = "LO"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory, offerer=True)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = MembershipRole.LEGAL_REPRESENTATIVE
+
+
+def _valid_vat(n: int) -> str:
+    """An 11-digit number with a valid partita IVA check digit."""
+    from stdnum.it import iva
+
+    base = "%010d" % (1000000 + n)
+    return base + iva.calc_check_digit(base)
