@@ -284,6 +284,8 @@ LOGGING = {
         # Request logs would carry URLs and form data of failed requests.
         "django.request": {"level": "ERROR", "propagate": True},
         "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -29,13 +29,18 @@ class NoticeFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("Stato"), choices=STATE_CHOICES, method="filter_state", empty_label=_("Tutti")
     )
-    year = django_filters.TypedChoiceFilter(
-        label=_("Anno"), choices=_year_choices, coerce=int, method="filter_year", empty_label=_("Tutti")
+    year = django_filters.ChoiceFilter(
+        label=_("Anno"), choices=[], method="filter_year", empty_label=_("Tutti")
     )
 
     class Meta:
         model = Notice
         fields = ["q", "kind", "state", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Years come from the data: computed per request, not at import time.
+        self.filters["year"].extra["choices"] = _year_choices()
 
     def filter_text(self, queryset, name, value):
         value = value.strip()[:200]
@@ -54,4 +59,4 @@ class NoticeFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(opens_at__year=value)
+        return queryset.filter(opens_at__year=int(value))

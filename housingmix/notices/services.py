@@ -63,7 +63,7 @@ def notice_create(*, by, **fields: Any) -> Notice:
     """Create a draft notice; raises ValidationError on invalid fields."""
     notice = Notice(created_by=by, **fields)
     notice.slug = _unique_slug(notice.title, (notice.opens_at or timezone.now()).year)
-    notice.full_clean()
+    notice.full_clean(exclude=["status"])
     notice.save()
     audit.record(target=notice, verb="notice.created", by=by, to_state=notice.status)
     return notice
@@ -85,7 +85,7 @@ def notice_update(*, notice: Notice, by, reason: str = "", **fields: Any) -> Not
     if not changed:
         return notice
     if locked.status == NoticeStatus.DRAFT:
-        notice.full_clean()
+        notice.full_clean(exclude=["status"])
         notice.save()
         audit.record(target=notice, verb="notice.updated", by=by, data={"fields": changed})
         return notice
@@ -105,7 +105,7 @@ def notice_update(*, notice: Notice, by, reason: str = "", **fields: Any) -> Not
     )
     from_state = locked.status
     notice.amend(reason=reason.strip())
-    notice.full_clean()
+    notice.full_clean(exclude=["status"])
     notice.save()
     audit.record(
         target=notice,

@@ -1,0 +1,124 @@
+"""Paths, knobs and the environment shared by every step of the benchmark."""
+
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"  # gitignored: database, media, logs, intermediate JSON
+DB_PATH = WORK / "bench.sqlite3"
+MEDIA_ROOT = WORK / "media"
+LOG_DIR = WORK / "logs"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PYTHON = sys.executable
+MANAGE = ROOT / "manage.py"
+GUNICORN = Path(PYTHON).with_name("gunicorn")
+
+# Only this host is ever loaded: the benchmark must not send traffic anywhere else.
+HOST = "127.0.0.1"
+
+
+class BenchError(RuntimeError):
+    """A step could not run; the message says which and how to look into it."""
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """What a run measures; the defaults keep a whole run under about three minutes."""
+
+    workers: int
+    rounds: int
+    threads: int
+    connections: int
+    duration_s: int
+    pdf_rounds: int
+
+    @property
+    def wrk_args(self) -> str:
+        return "-t%d -c%d -d%ds" % (self.threads, self.connections, self.duration_s)
+
+
+def _int_env(name: str, default: int, low: int, high: int) -> int:
+    """An integer knob from the environment, refused outside [low, high] so a run stays bounded."""
+    raw = os.environ.get(name, "")
+    value = int(raw) if raw.strip() else default
+    if not low <= value <= high:
+        raise BenchError("%s=%d is outside %d..%d" % (name, value, low, high))
+    return value
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (what `nproc` prints), not the host's total."""
+    return len(os.sched_getaffinity(0))
+
+
+def knobs_from_env() -> Knobs:
+    # One gunicorn worker per CPU, at most 4: the machine also runs wrk and two idle servers.
+    workers = min(cpu_count(), 4)
+    return Knobs(
+        workers=_int_env("BENCH_WORKERS", workers, 1, 16),
+        rounds=_int_env("BENCH_ROUNDS", 3, 1, 10),
+        threads=_int_env("BENCH_THREADS", 2, 1, 8),
+        connections=_int_env("BENCH_CONNECTIONS", 16, 2, 256),
+        duration_s=_int_env("BENCH_DURATION", 5, 1, 30),
+        pdf_rounds=_int_env("BENCH_PDF_ROUNDS", 5, 1, 20),
+    )
+
+
+def bench_env(settings_module: str = "housingmix.settings") -> dict[str, str]:
+    """Production-like environment on the throw-away bench database.
+
+    Values that a developer's shell or .env might set (a Redis cache, a broker, DEBUG)
+    are pinned here, so every run measures the same configuration.
+    """
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DJANGO_DEBUG": "false",
+            "DATABASE_URL": "sqlite:///%s" % DB_PATH,
+            "MEDIA_ROOT": str(MEDIA_ROOT),
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "REDIS_CACHE_URL": "",  # the default LocMem cache, as the brief measures
+            "CELERY_BROKER_URL": "",  # tasks run in-process: no broker traffic during seeding
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def run_checked(args: Sequence[str], *, what: str, timeout_s: float, env: dict[str, str] | None = None) -> str:
+    """Run a command from the project root and return its stdout; a failure becomes a BenchError
+    carrying the tail of stderr, so the report says what went wrong without a traceback hunt."""
+    try:
+        done = subprocess.run(
+            list(args),
+            cwd=ROOT,
+            env=env if env is not None else bench_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
+    except subprocess.TimeoutExpired:
+        raise BenchError("%s did not finish within %ds" % (what, timeout_s))
+    if done.returncode != 0:
+        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+        raise BenchError("%s failed (exit %d):\n%s" % (what, done.returncode, tail))
+    return done.stdout
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def log(message: str, *args: object) -> None:
+    """Progress on stderr; stdout carries only the final report."""
+    print("[bench] " + (message % args if args else message), file=sys.stderr, flush=True)

@@ -1,0 +1,101 @@
+"""Time the notice PDF task against a bare WeasyPrint render of the same HTML.
+
+Run by bench/run.py as ``python -m bench.pdf_timing SLUG ROUNDS OUT.json`` with the bench
+environment; writes the per-round timings (seconds) to OUT.json.
+
+Three measurements, interleaved in a rotating order so a slow spell of the machine
+spreads over all of them:
+
+- task: ``document_render_task.apply()`` (eager, in-process) on a fresh DocumentJob,
+  after deleting the notice's generated PDFs so that the task really renders instead of
+  finding a PDF with the same source hash. It includes what the product pays for: the
+  HTML rendering, the PDF/UA-1 tagging, storing the file, the audit event, the job row.
+- raw: ``weasyprint.HTML(string=html, base_url="/").write_pdf()`` on the HTML the task
+  renders (documents.notice_html), computed once outside the timing. This is the goal's
+  baseline.
+- raw_same_options: documents.render_pdf(html), the same WeasyPrint call with the task's
+  PDF/UA-1 options. Not part of the goal: it splits the task's overhead into "tagging"
+  (raw_same_options - raw) and "Django, storage and bookkeeping" (task - raw_same_options).
+"""
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import django
+
+
+def _fresh_job(notice) -> int:
+    """Delete the notice's generated notice PDFs and return a new pending job for it."""
+    from housingmix.notices.models import DocumentJob, DocumentKind, NoticeDocument
+
+    for document in NoticeDocument.objects.filter(notice=notice, kind=DocumentKind.NOTICE_PDF):
+        document.file.delete(save=False)
+        document.delete()
+    return DocumentJob.objects.create(notice=notice, kind=DocumentKind.NOTICE_PDF).pk
+
+
+def _run_task(notice) -> float:
+    from housingmix.notices.tasks import document_render_task
+
+    job_id = _fresh_job(notice)  # outside the timing: it is the benchmark's set-up, not the task
+    start = time.perf_counter()
+    result = document_render_task.apply(kwargs={"job_id": job_id})
+    elapsed = time.perf_counter() - start
+    # A task that failed, or rendered nothing, would look fast: refuse the measurement.
+    if not result.successful() or not isinstance(result.result, int):
+        raise RuntimeError("document_render_task did not render a PDF: state %s, %r" % (result.state, result.result))
+    return elapsed
+
+
+def _timed_pdf(render: Callable[[], bytes]) -> float:
+    start = time.perf_counter()
+    pdf = render()
+    elapsed = time.perf_counter() - start
+    if not pdf.startswith(b"%PDF"):
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return elapsed
+
+
+def measure(*, slug: str, rounds: int) -> dict:
+    from weasyprint import HTML
+    from weasyprint import __version__ as weasyprint_version
+
+    from housingmix.notices import documents
+    from housingmix.notices.models import Notice
+
+    notice = Notice.objects.get(slug=slug)
+    html, _title = documents.notice_html(notice=notice)
+    runs: dict[str, Callable[[], float]] = {
+        "task": lambda: _run_task(notice),
+        "raw": lambda: _timed_pdf(lambda: HTML(string=html, base_url="/").write_pdf()),
+        "raw_same_options": lambda: _timed_pdf(lambda: documents.render_pdf(html)),
+    }
+    # Warm-up, not recorded: the first render loads fonts and WeasyPrint's own modules.
+    for run in runs.values():
+        run()
+    names = list(runs)
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    for round_no in range(rounds):
+        order = names[round_no % len(names) :] + names[: round_no % len(names)]
+        for name in order:
+            timings[name].append(runs[name]())
+    return {"timings": timings, "html_bytes": len(html.encode("utf-8")), "weasyprint": weasyprint_version}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 4:
+        print("usage: python -m bench.pdf_timing SLUG ROUNDS OUT.json", file=sys.stderr)
+        return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housingmix.settings")
+    django.setup()
+    result = measure(slug=argv[1], rounds=int(argv[2]))
+    Path(argv[3]).write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
