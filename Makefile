@@ -12,7 +12,7 @@ REDIS_URL ?= redis://127.0.0.1:6379
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps browser-deps venv messages static lint test-sqlite test-postgres bench clean worker beat
+.PHONY: run test setup system-deps browser-deps venv messages messages-update static lint test-sqlite test-postgres bench clean worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "housingmix needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
@@ -50,6 +50,10 @@ browser-deps:
 
 messages: venv system-deps
 	$(MANAGE) compilemessages --ignore=.venv -v 0
+
+## Refresh locale/en from the sources (Italian msgids), then translate the new entries.
+messages-update: venv system-deps
+	$(MANAGE) makemessages -l en --no-obsolete -i '.venv/*' -i 'staticfiles/*' -i 'bench/*' -i 'tests/*' -i 'test-artifacts/*' -i 'media/*'
 
 static: venv
 	$(MANAGE) collectstatic --noinput -v 0

@@ -1,4 +1,11 @@
+from pathlib import Path
+
 import pytest
+
+
+def pytest_configure(config):
+    # The SQLite test database and the screenshots live here (see settings: TEST NAME).
+    (Path(__file__).parent / "test-artifacts").mkdir(exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from django.urls import path
 
 # A small but complete HTML document, built once at import: the view does no work at all.
 _PAGE = (
-    b"<!doctype html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>bench</title></head>"
+    b'<!doctype html>\n<html lang="it"><head><meta charset="utf-8"><title>bench</title></head>'
     b"<body><p>Pagina costante per il benchmark.</p></body></html>\n"
 )
 

@@ -44,8 +44,11 @@ class Knobs:
 
 def _int_env(name: str, default: int, low: int, high: int) -> int:
     """An integer knob from the environment, refused outside [low, high] so a run stays bounded."""
-    raw = os.environ.get(name, "")
-    value = int(raw) if raw.strip() else default
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise BenchError("%s=%r is not an integer" % (name, raw))
     if not low <= value <= high:
         raise BenchError("%s=%d is outside %d..%d" % (name, value, low, high))
     return value

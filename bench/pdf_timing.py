@@ -15,9 +15,13 @@ spreads over all of them:
   baseline.
 - raw_same_options: documents.render_pdf(html), the same WeasyPrint call with the task's
   PDF/UA-1 options. Not part of the goal: it splits the task's overhead into "tagging"
-  (raw_same_options - raw) and "Django, storage and bookkeeping" (task - raw_same_options).
+  (raw_same_options - raw) and the rest (task - raw_same_options).
+- html: documents.notice_html() alone, the template rendering the task does before
+  WeasyPrint. Not part of the goal either: with it, the rest splits into "HTML" and
+  "storage, database and Celery bookkeeping".
 """
 
+import gc
 import json
 import os
 import sys
@@ -60,6 +64,14 @@ def _timed_pdf(render: Callable[[], bytes]) -> float:
     return elapsed
 
 
+def _timed_html(notice) -> float:
+    from housingmix.notices import documents
+
+    start = time.perf_counter()
+    documents.notice_html(notice=notice)
+    return time.perf_counter() - start
+
+
 def measure(*, slug: str, rounds: int) -> dict:
     from weasyprint import HTML
     from weasyprint import __version__ as weasyprint_version
@@ -73,6 +85,7 @@ def measure(*, slug: str, rounds: int) -> dict:
         "task": lambda: _run_task(notice),
         "raw": lambda: _timed_pdf(lambda: HTML(string=html, base_url="/").write_pdf()),
         "raw_same_options": lambda: _timed_pdf(lambda: documents.render_pdf(html)),
+        "html": lambda: _timed_html(notice),
     }
     # Warm-up, not recorded: the first render loads fonts and WeasyPrint's own modules.
     for run in runs.values():
@@ -82,6 +95,9 @@ def measure(*, slug: str, rounds: int) -> dict:
     for round_no in range(rounds):
         order = names[round_no % len(names) :] + names[: round_no % len(names)]
         for name in order:
+            # Collect now, outside the timing: a collection of the previous render's garbage
+            # would otherwise land inside whichever measurement happens to trigger it.
+            gc.collect()
             timings[name].append(runs[name]())
     return {"timings": timings, "html_bytes": len(html.encode("utf-8")), "weasyprint": weasyprint_version}
 

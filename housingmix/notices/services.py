@@ -52,10 +52,11 @@ def _after_public_change() -> None:
 
 
 def _check(notice: Notice, method, by) -> None:
-    if not has_transition_perm(method, by):
-        raise PermissionDenied
+    """ValidationError if the state or data forbid the transition, PermissionDenied if ``by`` may not."""
     if not can_proceed(method):
         raise ValidationError(_("Questa operazione non è possibile nello stato attuale dell'avviso."))
+    if not has_transition_perm(method, by):
+        raise PermissionDenied
 
 
 @transaction.atomic

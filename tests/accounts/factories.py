@@ -19,15 +19,20 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        for role in extracted or []:
-            self.groups.add(Group.objects.get(name=role))
-        if extracted:
-            self.save()
+        """``roles=[...]`` or a trait (which sets ``roles__names``) gives the user those groups."""
+        names = list(extracted or []) + list(kwargs.get("names") or [])
+        if names:
+            self.groups.add(*Group.objects.filter(name__in=names))
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:  # the password is set after creation: store it
+            instance.save()
 
     class Params:
-        staff = factory.Trait(is_staff=True, roles=[Role.STAFF])
-        offerer = factory.Trait(roles=[Role.OFFERER])
-        social_worker = factory.Trait(roles=[Role.SOCIAL_WORKER])
+        staff = factory.Trait(is_staff=True, roles__names=[Role.STAFF])
+        offerer = factory.Trait(roles__names=[Role.OFFERER])
+        social_worker = factory.Trait(roles__names=[Role.SOCIAL_WORKER])
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,222 @@
+"""The Markdown section appended to bench/RESULTS.md and printed on stdout."""
+
+import platform
+import socket
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import version
+
+from .common import RESULTS, Knobs, cpu_count, median
+from .pages import PageResults, Target
+
+PAGE_GOAL = 0.60  # each page, cached: at least 60 % of the bare view's requests/s
+PDF_GOAL = 1.25  # the task: at most 1.25 times a raw WeasyPrint render
+
+_RESULTS_HEADER = (
+    "# Benchmark results\n\nAppended by `make bench` (bench/run.py); see bench/README.md for how to read them.\n"
+)
+
+
+@dataclass(frozen=True)
+class PdfResults:
+    timings: dict[str, list[float]]  # task, raw, raw_same_options, html: seconds per round
+    html_bytes: int
+    weasyprint: str
+
+    def median_of(self, name: str) -> float:
+        return median(self.timings[name])
+
+    @property
+    def ratio(self) -> float:
+        return self.median_of("task") / self.median_of("raw")
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.lower().startswith(("model name", "hardware", "cpu model")):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _wrk_version(wrk_path: str) -> str:
+    # `wrk -v` prints "wrk 4.1.0 [epoll] Copyright ..." and exits non-zero.
+    done = subprocess.run([wrk_path, "-v"], capture_output=True, text=True, timeout=10)
+    words = (done.stdout or done.stderr).split()
+    return words[1] if len(words) > 1 else "unknown"
+
+
+def _verdict(met: bool) -> str:
+    return "**met**" if met else "**missed**"
+
+
+def _percent(value: float) -> str:
+    return "%.0f %%" % (value * 100)
+
+
+def page_ratio(pages: PageResults, key: str) -> float:
+    return median(_rates(pages, key)) / median(_rates(pages, "bare"))
+
+
+def _rates(pages: PageResults, key: str) -> list[float]:
+    return [m.requests_per_s for m in pages.runs[key]]
+
+
+def _config_label(target: Target) -> str:
+    return "-" if target.is_bare else target.server
+
+
+def _page_goal_cell(pages: PageResults, target: Target) -> str:
+    if target.is_bare:
+        return ""
+    met = page_ratio(pages, target.key) >= PAGE_GOAL
+    # Only the production configuration is judged; the uncached one shows the headroom.
+    return _verdict(met) if target.server == "cached" else ("met" if met else "missed") + " (info only)"
+
+
+def _pages_table(pages: PageResults, knobs: Knobs) -> list[str]:
+    rounds = " | ".join("Round %d" % n for n in range(1, knobs.rounds + 1))
+    lines = [
+        "| Page | Config | %s | Median | vs bare | Goal >= %s |" % (rounds, _percent(PAGE_GOAL)),
+        "|---|---|%s---:|---:|---|" % ("---:|" * knobs.rounds),
+    ]
+    for target in pages.targets:
+        rates = _rates(pages, target.key)
+        lines.append(
+            "| %s `%s` | %s | %s | %.1f | %s | %s |"
+            % (
+                target.label,
+                target.path,
+                _config_label(target),
+                " | ".join("%.1f" % r for r in rates),
+                median(rates),
+                _percent(page_ratio(pages, target.key)),
+                _page_goal_cell(pages, target),
+            )
+        )
+    return lines
+
+
+def _probes_table(pages: PageResults) -> list[str]:
+    lines = [
+        "Responses before loading (second GET of each target):",
+        "",
+        "| Page | Config | Status | Bytes | Cache-Control | Sets a cookie |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    for target in pages.targets:
+        probe = pages.probes[target.key]
+        lines.append(
+            "| %s | %s | %d | %d | %s | %s |"
+            % (
+                target.label,
+                _config_label(target),
+                probe.status,
+                probe.size,
+                probe.cache_control or "-",
+                "yes" if probe.sets_cookie else "no",
+            )
+        )
+    errors = [
+        "%s round %d: %d" % (key, n, m.socket_errors)
+        for key, runs in pages.runs.items()
+        for n, m in enumerate(runs, start=1)
+        if m.socket_errors
+    ]
+    if errors:
+        lines += ["", "wrk socket errors (connect/read/write/timeout): " + "; ".join(errors)]
+    return lines
+
+
+_PDF_ROWS = [
+    ("task", "task: `document_render_task.apply()`"),
+    ("raw", 'raw: `HTML(string=html, base_url="/").write_pdf()`'),
+    ("raw_same_options", "raw with the task's PDF/UA-1 options (info)"),
+    ("html", "`documents.notice_html()` alone (info)"),
+]
+
+
+def _pdf_breakdown(pdf: PdfResults) -> str:
+    """Where the task's extra time goes; differences of medians, so only approximate."""
+    tagging = pdf.median_of("raw_same_options") - pdf.median_of("raw")
+    html = pdf.median_of("html")
+    rest = pdf.median_of("task") - pdf.median_of("raw_same_options") - html
+    return (
+        "Task minus raw, approximately: PDF/UA-1 tagging %.1f ms, HTML rendering %.1f ms, "
+        "storage, database and Celery bookkeeping %.1f ms. HTML: %d bytes."
+        % (tagging * 1000, html * 1000, rest * 1000, pdf.html_bytes)
+    )
+
+
+def _pdf_table(pdf: PdfResults, knobs: Knobs) -> list[str]:
+    rounds = " | ".join("Round %d" % n for n in range(1, knobs.pdf_rounds + 1))
+    lines = ["| Measurement | %s | Median |" % rounds, "|---|%s---:|" % ("---:|" * knobs.pdf_rounds)]
+    for name, label in _PDF_ROWS:
+        values = pdf.timings[name]
+        lines.append("| %s | %s | %.3f |" % (label, " | ".join("%.3f" % v for v in values), pdf.median_of(name)))
+    return lines + [
+        "",
+        "Ratio task/raw (medians): **%.2f** (goal <= %.2f: %s)."
+        % (pdf.ratio, PDF_GOAL, _verdict(pdf.ratio <= PDF_GOAL)),
+        _pdf_breakdown(pdf),
+    ]
+
+
+def _goals(pages: PageResults, pdf: PdfResults) -> list[str]:
+    cached = {t.label: page_ratio(pages, t.key) for t in pages.targets if t.server == "cached"}
+    uncached = {t.label: page_ratio(pages, t.key) for t in pages.targets if t.server == "uncached"}
+    return [
+        "- Pages >= %s of the bare view, cached (production configuration): %s (%s)"
+        % (
+            _percent(PAGE_GOAL),
+            _verdict(all(r >= PAGE_GOAL for r in cached.values())),
+            ", ".join("%s %s" % (label, _percent(r)) for label, r in cached.items()),
+        ),
+        "- Same pages uncached (DummyCache, information only): %s"
+        % ", ".join("%s %s" % (label, _percent(r)) for label, r in uncached.items()),
+        "- PDF task <= %.2f x raw WeasyPrint: %s (%.2f)" % (PDF_GOAL, _verdict(pdf.ratio <= PDF_GOAL), pdf.ratio),
+    ]
+
+
+def render(*, pages: PageResults, pdf: PdfResults, knobs: Knobs, wrk_path: str, slug: str) -> str:
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    lines = [
+        "## %s on %s" % (now, socket.gethostname()),
+        "",
+        "- Machine: host `%s`, nproc %d, %s, Python %s"
+        % (socket.gethostname(), cpu_count(), _cpu_model(), platform.python_version()),
+        "- Software: Django %s, gunicorn %s, WeasyPrint %s, wrk %s"
+        % (version("django"), version("gunicorn"), pdf.weasyprint, _wrk_version(wrk_path)),
+        "- Servers: gunicorn, %d sync workers each, DJANGO_DEBUG=false, SQLite bench/.work/bench.sqlite3, "
+        "project settings and middleware; bare = `bench.settings_bare`, cached = `housingmix.settings` "
+        "(LocMem), uncached = `bench.settings_uncached` (DummyCache)" % knobs.workers,
+        "- Load: `wrk %s --timeout 10s` on 127.0.0.1; %d rounds, each one: bare, list and detail cached, "
+        "list and detail uncached; a 1 s warm-up of each first; detail page `/avvisi/%s/`"
+        % (knobs.wrk_args, knobs.rounds, slug),
+        "",
+        "### Pages: requests/s",
+        "",
+        *_pages_table(pages, knobs),
+        "",
+        *_probes_table(pages),
+        "",
+        "### Notice PDF: seconds per render (%d rounds, interleaved, after one warm-up each)" % knobs.pdf_rounds,
+        "",
+        *_pdf_table(pdf, knobs),
+        "",
+        "### Goals",
+        "",
+        *_goals(pages, pdf),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def append(section: str) -> None:
+    """Add the section at the end of bench/RESULTS.md (created with a header on first use)."""
+    existing = RESULTS.read_text() if RESULTS.exists() else _RESULTS_HEADER
+    RESULTS.write_text(existing.rstrip("\n") + "\n\n" + section)
