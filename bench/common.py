@@ -89,7 +89,6 @@ def bench_env(settings_module: str = "housingmix.settings") -> dict[str, str]:
             "REDIS_CACHE_URL": "",  # the default LocMem cache, as the brief measures
             "CELERY_BROKER_URL": "",  # tasks run in-process: no broker traffic during seeding
             "CELERY_TASK_ALWAYS_EAGER": "true",
-            "DJANGO_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
             "PYTHONUNBUFFERED": "1",
         }

@@ -1,5 +1,6 @@
 """The Markdown section appended to bench/RESULTS.md and printed on stdout."""
 
+import os
 import platform
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from .pages import PageResults, Target
 
 PAGE_GOAL = 0.60  # each page, cached: at least 60 % of the bare view's requests/s
 PDF_GOAL = 1.25  # the task: at most 1.25 times a raw WeasyPrint render
+NOISY = 1.25  # max/min of a series across rounds above which the report warns
 
 _RESULTS_HEADER = (
     "# Benchmark results\n\nAppended by `make bench` (bench/run.py); see bench/README.md for how to read them.\n"
@@ -78,16 +80,33 @@ def _page_goal_cell(pages: PageResults, target: Target) -> str:
     return _verdict(met) if target.server == "cached" else ("met" if met else "missed") + " (info only)"
 
 
+def _round_ratios(pages: PageResults, key: str) -> str:
+    """Each round's page/bare ratio: the two ran seconds apart, so their spread shows the noise."""
+    pairs = zip(_rates(pages, key), _rates(pages, "bare"), strict=True)
+    return " / ".join("%.0f" % (page / bare * 100) for page, bare in pairs) + " %"
+
+
+def noise_warning(label: str, values: list[float]) -> str | None:
+    """A sentence when a series varies by more than NOISY between rounds, else None."""
+    spread = max(values) / min(values)
+    if spread <= NOISY:
+        return None
+    return (
+        "**Noisy machine**: %s varied by x%.2f between rounds; the medians resist some of it, "
+        "but rerun on a quiet machine before trusting a borderline verdict." % (label, spread)
+    )
+
+
 def _pages_table(pages: PageResults, knobs: Knobs) -> list[str]:
     rounds = " | ".join("Round %d" % n for n in range(1, knobs.rounds + 1))
     lines = [
-        "| Page | Config | %s | Median | vs bare | Goal >= %s |" % (rounds, _percent(PAGE_GOAL)),
-        "|---|---|%s---:|---:|---|" % ("---:|" * knobs.rounds),
+        "| Page | Config | %s | Median | vs bare | Round ratios | Goal >= %s |" % (rounds, _percent(PAGE_GOAL)),
+        "|---|---|%s---:|---:|---:|---|" % ("---:|" * knobs.rounds),
     ]
     for target in pages.targets:
         rates = _rates(pages, target.key)
         lines.append(
-            "| %s `%s` | %s | %s | %.1f | %s | %s |"
+            "| %s `%s` | %s | %s | %.1f | %s | %s | %s |"
             % (
                 target.label,
                 target.path,
@@ -95,10 +114,12 @@ def _pages_table(pages: PageResults, knobs: Knobs) -> list[str]:
                 " | ".join("%.1f" % r for r in rates),
                 median(rates),
                 _percent(page_ratio(pages, target.key)),
+                "" if target.is_bare else _round_ratios(pages, target.key),
                 _page_goal_cell(pages, target),
             )
         )
-    return lines
+    warning = noise_warning("the bare view", _rates(pages, "bare"))
+    return lines + (["", warning] if warning else [])
 
 
 def _probes_table(pages: PageResults) -> list[str]:
@@ -158,12 +179,15 @@ def _pdf_table(pdf: PdfResults, knobs: Knobs) -> list[str]:
     for name, label in _PDF_ROWS:
         values = pdf.timings[name]
         lines.append("| %s | %s | %.3f |" % (label, " | ".join("%.3f" % v for v in values), pdf.median_of(name)))
-    return lines + [
-        "",
+    warnings = [noise_warning("the %s timing" % name, pdf.timings[name]) for name in ("task", "raw")]
+    paragraphs = [w for w in warnings if w] + [
         "Ratio task/raw (medians): **%.2f** (goal <= %.2f: %s)."
         % (pdf.ratio, PDF_GOAL, _verdict(pdf.ratio <= PDF_GOAL)),
         _pdf_breakdown(pdf),
     ]
+    for paragraph in paragraphs:
+        lines += ["", paragraph]
+    return lines
 
 
 def _goals(pages: PageResults, pdf: PdfResults) -> list[str]:
@@ -187,8 +211,8 @@ def render(*, pages: PageResults, pdf: PdfResults, knobs: Knobs, wrk_path: str, 
     lines = [
         "## %s on %s" % (now, socket.gethostname()),
         "",
-        "- Machine: host `%s`, nproc %d, %s, Python %s"
-        % (socket.gethostname(), cpu_count(), _cpu_model(), platform.python_version()),
+        "- Machine: host `%s`, nproc %d, %s, Python %s, load average %.2f at the end of the run"
+        % (socket.gethostname(), cpu_count(), _cpu_model(), platform.python_version(), os.getloadavg()[0]),
         "- Software: Django %s, gunicorn %s, WeasyPrint %s, wrk %s"
         % (version("django"), version("gunicorn"), pdf.weasyprint, _wrk_version(wrk_path)),
         "- Servers: gunicorn, %d sync workers each, DJANGO_DEBUG=false, SQLite bench/.work/bench.sqlite3, "
@@ -204,7 +228,7 @@ def render(*, pages: PageResults, pdf: PdfResults, knobs: Knobs, wrk_path: str, 
         "",
         *_probes_table(pages),
         "",
-        "### Notice PDF: seconds per render (%d rounds, interleaved, after one warm-up each)" % knobs.pdf_rounds,
+        "### Notice PDF: seconds per call (%d rounds, interleaved, after one warm-up each)" % knobs.pdf_rounds,
         "",
         *_pdf_table(pdf, knobs),
         "",

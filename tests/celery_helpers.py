@@ -66,8 +66,25 @@ def worker_process(*, media_root: Path):
     }
     log = open(media_root.parent / ("worker-%s.log" % queue), "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "housingmix", "worker", "-P", "solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO", "-n", "%s@localhost" % queue],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "housingmix",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+            "-n",
+            "%s@localhost" % queue,
+        ],
         cwd=REPO,
         env=env,
         stdout=log,

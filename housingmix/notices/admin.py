@@ -52,7 +52,10 @@ class DocumentUploadForm(forms.ModelForm):
         fields = ["kind", "title"]
         widgets = {
             "kind": forms.Select(
-                choices=[(DocumentKind.APPLICATION_FORM, DocumentKind.APPLICATION_FORM.label), (DocumentKind.ANNEX, DocumentKind.ANNEX.label)]
+                choices=[
+                    (DocumentKind.APPLICATION_FORM, DocumentKind.APPLICATION_FORM.label),
+                    (DocumentKind.ANNEX, DocumentKind.ANNEX.label),
+                ]
             )
         }
 
@@ -73,7 +76,10 @@ class NoticeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "kind", "summary", "body")}),
         (_("Atto e date"), {"fields": ("act_number", "act_date", "cig", "cup", "opens_at", "closes_at")}),
-        (_("Responsabile e contatti"), {"fields": ("rup", "contact_office", "contact_email", "contact_pec", "contact_phone")}),
+        (
+            _("Responsabile e contatti"),
+            {"fields": ("rup", "contact_office", "contact_email", "contact_pec", "contact_phone")},
+        ),
         (_("Rettifica"), {"fields": ("amendment_reason",)}),
     )
 
@@ -93,7 +99,9 @@ class NoticeAdmin(admin.ModelAdmin):
             created = services.notice_create(by=request.user, **data)
             obj.pk, obj.slug = created.pk, created.slug
             return
-        services.notice_update(notice=obj, by=request.user, reason=form.cleaned_data.get("amendment_reason", ""), **data)
+        services.notice_update(
+            notice=obj, by=request.user, reason=form.cleaned_data.get("amendment_reason", ""), **data
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -155,8 +163,13 @@ class NoticeAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, gettext("Avviso ritirato."))
                 return redirect("admin:notices_notice_change", pk)
-        context = {**self.admin_site.each_context(request), "title": gettext("Ritira l'avviso"), "notice": notice,
-                   "form": form, "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Ritira l'avviso"),
+            "notice": notice,
+            "form": form,
+            "opts": self.model._meta,
+        }
         return render(request, "admin/notices/notice_withdraw.html", context)
 
     def upload_view(self, request, pk):
@@ -166,15 +179,26 @@ class NoticeAdmin(admin.ModelAdmin):
         form = DocumentUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                document = services.document_upload(notice=notice, by=request.user, upload=form.cleaned_data["upload"],
-                                                    kind=form.cleaned_data["kind"], title=form.cleaned_data["title"])
+                document = services.document_upload(
+                    notice=notice,
+                    by=request.user,
+                    upload=form.cleaned_data["upload"],
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                )
             except ValidationError as error:
                 form.add_error("upload", error)
             else:
                 messages.success(request, gettext("Documento caricato (versione %(v)s).") % {"v": document.version})
                 return redirect("admin:notices_notice_change", pk)
-        context = {**self.admin_site.each_context(request), "title": gettext("Carica un allegato"), "notice": notice,
-                   "form": form, "opts": self.model._meta, "documents": notice.documents.order_by("kind", "title", "-version")}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Carica un allegato"),
+            "notice": notice,
+            "form": form,
+            "opts": self.model._meta,
+            "documents": notice.documents.order_by("kind", "title", "-version"),
+        }
         return render(request, "admin/notices/notice_upload.html", context)
 
 

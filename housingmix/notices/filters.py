@@ -29,9 +29,7 @@ class NoticeFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("Stato"), choices=STATE_CHOICES, method="filter_state", empty_label=_("Tutti")
     )
-    year = django_filters.ChoiceFilter(
-        label=_("Anno"), choices=[], method="filter_year", empty_label=_("Tutti")
-    )
+    year = django_filters.ChoiceFilter(label=_("Anno"), choices=[], method="filter_year", empty_label=_("Tutti"))
 
     class Meta:
         model = Notice

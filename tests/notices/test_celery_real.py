@@ -20,7 +20,9 @@ def test_real_worker_renders_the_pdfs_after_publishing(settings, tmp_path):
         with transaction.atomic():
             services.notice_publish(notice=notice, by=staff)
         done = wait_for(
-            lambda: NoticeDocument.objects.filter(notice=notice, generated=True).count() == 2 or proc.poll() is not None,
+            lambda: (
+                NoticeDocument.objects.filter(notice=notice, generated=True).count() == 2 or proc.poll() is not None
+            ),
             timeout=90,
         )
         assert proc.poll() is None, "the worker process died"

@@ -60,7 +60,9 @@ def test_pdf_is_tagged_with_language_and_title(published):
 
 def test_rendering_unchanged_content_makes_no_new_version(published, run_on_commit):
     before = NoticeDocument.objects.filter(notice=published).count()
-    run_on_commit(services.document_jobs_request, notice=published, kinds=[DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF])
+    run_on_commit(
+        services.document_jobs_request, notice=published, kinds=[DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF]
+    )
     assert NoticeDocument.objects.filter(notice=published).count() == before
     assert not DocumentJob.objects.filter(done_at__isnull=True).exists()
 
@@ -78,7 +80,13 @@ def test_faq_change_makes_exactly_one_new_faq_version(published, staff, run_on_c
 
 
 def test_amendment_makes_a_new_notice_pdf_version(published, staff, run_on_commit):
-    run_on_commit(services.notice_update, notice=published, by=staff, reason="Proroga", closes_at=published.closes_at + timedelta(days=10))
+    run_on_commit(
+        services.notice_update,
+        notice=published,
+        by=staff,
+        reason="Proroga",
+        closes_at=published.closes_at + timedelta(days=10),
+    )
     assert NoticeDocument.objects.filter(notice=published, kind=DocumentKind.NOTICE_PDF).count() == 2
     assert "Proroga" in _text(_pdf(published, DocumentKind.NOTICE_PDF))
 

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             self._organisation()
         self._notices(staff)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: %s):" % DEMO_PASSWORD))
-        for email, first, last, roles, _back in DEMO_USERS:
+        for email, _first, _last, roles, _back in DEMO_USERS:
             self.stdout.write("  %-30s %s" % (email, ", ".join(str(Role(r).label) for r in roles)))
         self.stdout.write("Back office: /backoffice/ (staff@, admin@, dpo@)")
 
