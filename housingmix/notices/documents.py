@@ -1,5 +1,6 @@
 """PDFs of notices and FAQ, rendered with WeasyPrint as tagged PDF/UA-1 in Italian."""
 
+import functools
 import hashlib
 
 from django.contrib.staticfiles import finders
@@ -21,6 +22,7 @@ def _page_footer_css() -> str:
     return '"%s"' % (_("Pagina %(page)s di %(pages)s") % {"page": '" counter(page) "', "pages": '" counter(pages) "'})
 
 
+@functools.cache
 def _font_dir() -> str:
     path = finders.find("fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.ttf")
     return "file://" + path.rsplit("/", 1)[0] if path else ""
