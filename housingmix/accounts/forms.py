@@ -1,10 +1,16 @@
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from housingmix.core.uploads import PDF, validate_upload
 
 from .models import MembershipRole, OffererKind, Organisation, OrganisationType
 from .validators import normalise_code, validate_person_tax_code
+
+format_html_lazy = lazy(format_html, SafeString)
 
 
 class SignupForm(forms.Form):
@@ -18,8 +24,8 @@ class SignupForm(forms.Form):
     )
     tax_code = forms.CharField(
         label=_("Codice fiscale"),
-        max_length=16,
-        validators=[validate_person_tax_code],
+        # Spaces are removed before the 16-character check (clean_tax_code).
+        max_length=24,
         help_text=_("16 caratteri, come sulla tessera sanitaria."),
     )
     offerer_kind = forms.ChoiceField(
@@ -31,12 +37,15 @@ class SignupForm(forms.Form):
     )
     privacy_accepted = forms.BooleanField(
         label=_("Ho letto l'informativa sul trattamento dei dati personali (art. 13 GDPR)."),
+        help_text=format_html_lazy('<a href="{}">{}</a>', reverse_lazy("privacy"), _("Leggi l'informativa privacy")),
         required=True,
         error_messages={"required": _("Per registrarti devi dichiarare di aver letto l'informativa privacy.")},
     )
 
     def clean_tax_code(self):
-        return normalise_code(self.cleaned_data["tax_code"])
+        code = normalise_code(self.cleaned_data["tax_code"])
+        validate_person_tax_code(code)
+        return code
 
     def signup(self, request, user):
         """Called by allauth; fields are saved by AccountAdapter.save_user."""

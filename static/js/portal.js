@@ -4,3 +4,6 @@ import "../plugins/navbar-collapsible.js";
 import TrackFocus from "../plugins/track-focus.js";
 
 new TrackFocus();
+
+// After a failed submission, start keyboard and screen-reader users from the list of errors.
+document.getElementById("error-summary")?.focus();

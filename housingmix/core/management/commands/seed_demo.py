@@ -6,6 +6,7 @@ Idempotent: running it again changes nothing that already exists.
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -17,7 +18,7 @@ from housingmix.accounts.roles import Role
 from housingmix.core.demo_content import DEMO_FAQ, NOTICE_BODY, NOTICE_SUMMARY, PROGRAMME_FAQ
 from housingmix.notices import services
 from housingmix.notices.models import DocumentKind, FaqEntry, FaqTopic, Notice, NoticeKind
-from housingmix.territory.models import Comune
+from housingmix.territory.models import Ambito, Comune
 
 DEMO_PASSWORD = "HousingMix-demo-2026"
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            self._ambito_contacts()
             staff = self._users()
             self._organisation()
         self._notices(staff)
@@ -49,6 +51,15 @@ class Command(BaseCommand):
         for email, _first, _last, roles, _back in DEMO_USERS:
             self.stdout.write("  %-30s %s" % (email, ", ".join(str(Role(r).label) for r in roles)))
         self.stdout.write("Back office: /backoffice/ (staff@, admin@, dpo@)")
+
+    def _ambito_contacts(self) -> None:
+        """Demo contacts for the Ambito (example.org addresses: replace them in the admin)."""
+        Ambito.objects.filter(code="lodi", email="").update(
+            email="ufficiodipiano@ambito-lodi.example.org",
+            pec="ufficiodipiano@pec.ambito-lodi.example.org",
+            phone="0371 000000",
+        )
+        cache.clear()
 
     def _users(self) -> User:
         lodi = Comune.objects.filter(is_capofila=True).first()
