@@ -1,4 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from django.contrib.sites.shortcuts import get_current_site
+
+from housingmix.core.mail import email_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +15,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             offerer_signup_complete(user=user, data=form.cleaned_data)
         return user
+
+    def send_mail(self, template_prefix: str, email: str, ctx: dict) -> None:
+        """Like allauth's, but the message is sent by the worker (core.mail.email_queue)."""
+        request = context.request
+        full = {"request": request, "email": email, "current_site": get_current_site(request), **ctx}
+        email_queue(self.render_mail(template_prefix, email, full))

@@ -118,3 +118,30 @@ def test_signup_without_privacy_acknowledgement_is_refused(client):
     assert response.status_code == 200
     assert "devi dichiarare di aver letto" in response.content.decode()
     assert not User.objects.filter(email="giulia.bianchi@example.org").exists()
+
+
+def test_signup_survives_a_dead_broker_and_smtp(client, settings, caplog):
+    """With Redis and the SMTP server both down the account is still created."""
+    from housingmix.accounts.models import User
+    from tests.celery_helpers import broker
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    with broker("redis://127.0.0.1:1/0"):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "resiliente@example.org",
+                "password1": "Una-password-robusta-2026",
+                "password2": "Una-password-robusta-2026",
+                "first_name": "Anna",
+                "last_name": "Verdi",
+                "tax_code": "RSSMRA80A01E648Q",
+                "offerer_kind": "person",
+                "privacy_accepted": "on",
+            },
+        )
+    assert response.status_code == 302
+    assert User.objects.filter(email="resiliente@example.org").exists()
+    assert "e-mail not sent" in caplog.text
+    assert "resiliente@example.org" not in caplog.text
