@@ -31,3 +31,13 @@ def _eager_celery(settings):
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default():
+    """A request in English leaves English active in the thread: start every test in Italian."""
+    from django.utils import translation
+
+    translation.activate("it")
+    yield
+    translation.activate("it")

@@ -21,9 +21,12 @@ def redis_test_url() -> str:
 
 
 def _reset_producer_pool() -> None:
-    app.close()
-    pools.reset()
+    """Drop connections made with the previous broker URL (app.close() would unregister the app)."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @contextlib.contextmanager
