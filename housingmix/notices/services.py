@@ -1,5 +1,6 @@
 """Every write on notices, FAQ and their documents."""
 
+import hashlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -304,27 +305,37 @@ def document_jobs_send(*, job_ids: list[int]) -> int:
 
 def document_render(*, job_id: int) -> NoticeDocument | None:
     """Render the PDF a job asks for and store it as a new version, unless the latest
-    version was rendered from the same content (then no new version). Safe to run twice."""
+    version was rendered from the same content (then no new version).
+
+    Safe to run twice, even concurrently: the write happens under a lock on the job row,
+    after checking again that nobody stored the same content meanwhile. A rendering error
+    is counted on the job (``attempts``, ``last_error``: the exception's class only, never
+    data) and raised for the task to retry.
+    """
     from . import documents
 
-    with transaction.atomic():
-        job = DocumentJob.objects.select_for_update().select_related("notice").filter(pk=job_id).first()
-        if job is None or job.done_at is not None:
-            return None
-        job.attempts += 1
-        job.save(update_fields=["attempts"])
-        requested_at = job.requested_at
-    notice = job.notice
-    if job.kind == DocumentKind.NOTICE_PDF:
-        html, title = documents.notice_html(notice=notice)
-    else:
-        html, title = documents.faq_html(notice=notice)
-    source_hash = documents.source_hash(html)
-    latest = NoticeDocument.objects.filter(notice=notice, kind=job.kind).order_by("-version").first()
+    job = DocumentJob.objects.select_related("notice").filter(pk=job_id, done_at__isnull=True).first()
+    if job is None:
+        return None
+    notice, requested_at = job.notice, job.requested_at
+    try:
+        if job.kind == DocumentKind.NOTICE_PDF:
+            html, title = documents.notice_html(notice=notice)
+        else:
+            html, title = documents.faq_html(notice=notice)
+        source_hash = documents.source_hash(html)
+        latest = NoticeDocument.objects.filter(notice=notice, kind=job.kind).order_by("-version").first()
+        pdf = documents.render_pdf(html) if latest is None or latest.source_hash != source_hash else None
+    except Exception as error:
+        DocumentJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=type(error).__name__)
+        raise
     document = None
     with transaction.atomic():
-        if latest is None or latest.source_hash != source_hash:
-            pdf = documents.render_pdf(html)
+        locked = DocumentJob.objects.select_for_update().filter(pk=job.pk, done_at__isnull=True).first()
+        if locked is None:  # finished by a concurrent run
+            return None
+        latest = NoticeDocument.objects.filter(notice=notice, kind=job.kind).order_by("-version").first()
+        if pdf is not None and (latest is None or latest.source_hash != source_hash):
             version = (latest.version if latest else 0) + 1
             base = notice.slug if notice else "programma"
             name = "%s-%s-v%d.pdf" % (base[:80], "faq" if job.kind == DocumentKind.FAQ_PDF else "avviso", version)
@@ -337,7 +348,7 @@ def document_render(*, job_id: int) -> NoticeDocument | None:
                 filename=name,
                 content_type="application/pdf",
                 size=len(pdf),
-                sha256=sha256_of(content),
+                sha256=hashlib.sha256(pdf).hexdigest(),
                 source_hash=source_hash,
                 generated=True,
             )
@@ -349,11 +360,11 @@ def document_render(*, job_id: int) -> NoticeDocument | None:
                     verb="notice.document_generated",
                     data={"document": document.pk, "kind": job.kind, "version": version, "sha256": document.sha256},
                 )
-        DocumentJob.objects.filter(pk=job.pk, requested_at__lte=requested_at).update(
-            done_at=timezone.now(), last_error=""
-        )
-        if document is not None:
             transaction.on_commit(public_pages_invalidate)
+        # A newer request (requested_at moved on) stays pending and is rendered again.
+        DocumentJob.objects.filter(pk=job.pk, requested_at__lte=requested_at).update(
+            done_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        )
     return document
 
 
