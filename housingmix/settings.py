@@ -3,6 +3,7 @@ Settings for housingmix: one module, every deployment difference read from the
 environment (see README.md, "Configuration"). Only this module calls env().
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -97,9 +98,10 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file-backed test database lets a real Celery worker process share it.
+    # A file-backed test database lets a real Celery worker process share it; the process
+    # id keeps two test runs on one machine apart.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
-        "DJANGO_SQLITE_TEST_NAME", default=str(BASE_DIR / "test-artifacts" / "test-db.sqlite3")
+        "DJANGO_SQLITE_TEST_NAME", default=str(BASE_DIR / "test-artifacts" / ("test-db-%d.sqlite3" % os.getpid()))
     )
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -3,18 +3,16 @@ driving a live server that serves the collected, hashed static files through Whi
 as in production. Run ``manage.py collectstatic`` first (``make test`` does).
 """
 
+import importlib
 import io
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
-
-# Playwright's sync API keeps an asyncio loop running in the main thread, so Django
-# would refuse ORM calls made by the tests ("SynchronousOnlyOperation").
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
@@ -28,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 LOCALES = {"it": "it-IT", "en": "en-GB"}
 TIMEOUT_MS = 15_000
 
@@ -49,25 +48,73 @@ def live_server(request):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def playwright_session():
-    with sync_playwright() as playwright:
-        yield playwright
+class _Chromium:
+    """One Playwright and one Chromium for the whole run of browser tests.
+
+    While Playwright's sync API is started, its asyncio loop counts as running in the main
+    thread, and Django refuses ORM calls ("SynchronousOnlyOperation") unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set. So both live exactly as long as the browser tests:
+    started by the first one, stopped after the last (see ``pytest_runtest_teardown``).
+    Setting the variable for the whole session instead would leak it into the other tests
+    and their subprocesses (``manage.py check --deploy`` fails with async.E001)."""
+
+    def __init__(self):
+        self._playwright = None
+        self._browser = None
+        self._previous_env = None
+
+    def get(self):
+        if self._browser is None:
+            if not os.access(CHROMIUM, os.X_OK):
+                pytest.fail("Chromium not found at %s: run `make browser-deps` (apt-get install chromium)." % CHROMIUM)
+            self._previous_env = os.environ.get(ASYNC_UNSAFE)
+            os.environ[ASYNC_UNSAFE] = "true"
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        return self._browser
+
+    def stop(self):
+        if self._playwright is None:
+            return
+        try:
+            self._browser.close()
+        finally:
+            # While the loop ran, Django handed out other connection objects (stored per
+            # context, not per thread): close them with the loop.
+            connections.close_all()
+            self._playwright.stop()
+            self._playwright = self._browser = None
+            if self._previous_env is None:
+                os.environ.pop(ASYNC_UNSAFE, None)
+            else:
+                os.environ[ASYNC_UNSAFE] = self._previous_env
 
 
-@pytest.fixture(scope="session")
-def browser(playwright_session):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail("Chromium not found at %s: run `make browser-deps` (apt-get install chromium)." % CHROMIUM)
-    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+_chromium = _Chromium()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the test's fixtures are gone: stop the browser if no browser test follows."""
+    if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+        _chromium.stop()
+
+
+def pytest_sessionfinish(session):
+    _chromium.stop()
 
 
 @pytest.fixture
-def browser_language():
-    """Language of the browser (Accept-Language, navigator.language); parametrize to change it."""
-    return "it"
+def browser():
+    return _chromium.get()
+
+
+@pytest.fixture
+def browser_language(request):
+    """Language of the browser (Accept-Language, navigator.language): the test's ``language``
+    parameter when it has one, else Italian."""
+    callspec = getattr(request.node, "callspec", None)
+    return callspec.params.get("language", "it") if callspec else "it"
 
 
 @pytest.fixture
@@ -87,7 +134,7 @@ def context(browser, browser_language):
 def page(context):
     """A fresh page that records what the browser reports, for assertions:
     ``page.console_messages`` (dicts with type, text, url), ``page.page_errors`` (uncaught
-    JS errors) and ``page.failed_responses`` (status >= 400 or network failures)."""
+    JS errors) and ``page.failed_responses`` (status >= 400 or network errors)."""
     page = context.new_page()
     page.console_messages = []
     page.page_errors = []
@@ -101,7 +148,13 @@ def page(context):
         "response",
         lambda response: response.status >= 400 and page.failed_responses.append((response.status, response.url)),
     )
-    page.on("requestfailed", lambda request: page.failed_responses.append((request.failure, request.url)))
+    # A request cut short by the next navigation (net::ERR_ABORTED) is not a failure of the page.
+    page.on(
+        "requestfailed",
+        lambda request: (
+            request.failure != "net::ERR_ABORTED" and page.failed_responses.append((request.failure, request.url))
+        ),
+    )
     yield page
     page.close()
 
@@ -131,3 +184,17 @@ def open_notice(transactional_db):
     notice = NoticeFactory(published=True)
     FaqEntryFactory(notice=notice)
     return notice
+
+
+@pytest.fixture(autouse=True)
+def _territory(transactional_db):
+    """The Ambito and its comuni, as the migration creates them.
+
+    Each transactional test ends by emptying every table; Django's post_migrate handlers
+    bring back groups and permissions, but the rows of data migrations stay lost. The
+    header and footer show the Ambito, so put it back (serialized_rollback would clash
+    with the groups post_migrate recreates)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("housingmix.territory.migrations.0002_ambito_lodi")
+    migration.seed(apps, None)

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import csp_console_errors, csp_directives, open_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["home", "account_login", "account_signup", "privacy", "accessibility"]
 LANGUAGES = ["it", "en"]

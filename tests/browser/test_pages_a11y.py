@@ -5,9 +5,11 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_no_blocking_violations, open_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["home", "account_login", "account_signup", "privacy", "accessibility"]
+# The other pages every footer links to.
+FOOTER_PAGES = ["legal_notes", "report", "notices:faq", "notices:archive"]
 LANGUAGES = ["it", "en"]
 HOME_DATA_ELEMENTS = [
     "main-navigation",
@@ -21,7 +23,7 @@ HOME_DATA_ELEMENTS = [
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + FOOTER_PAGES)
 def test_page_has_no_serious_accessibility_violations(live_server, page, open_notice, name, language):
     open_page(page, live_server, name, language)
 
