@@ -103,6 +103,17 @@ def worker_process(*, media_root: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        _forget_queue(queue)
+
+
+def _forget_queue(queue: str) -> None:
+    """Remove the test queue's keys (kombu bindings) so the test Redis database stays clean."""
+    import redis
+
+    client = redis.Redis.from_url(redis_test_url())
+    keys = [key for key in client.scan_iter(match="*%s*" % queue)]
+    if keys:
+        client.delete(*keys)
 
 
 def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.25):
