@@ -123,39 +123,45 @@ def notice_update(*, notice: Notice, by, reason: str = "", **fields: Any) -> Not
     return notice
 
 
+def _transition(notice: Notice, name: str, *, by, verb: str, system: bool = False, data=None, **kwargs) -> Notice:
+    """Run the workflow transition ``name`` on ``notice``: check, apply, save, audit, invalidate caches.
+
+    ``system`` is for the scheduler, which acts without a user (state rules still apply).
+    """
+    method = getattr(notice, name)
+    if system:
+        if not can_proceed(method):
+            raise ValidationError(_("Questa operazione non è possibile nello stato attuale dell'avviso."))
+    else:
+        _check(notice, method, by)
+    from_state = notice.status
+    method(**kwargs)
+    notice.save()
+    audit.record(
+        target=notice,
+        verb=verb,
+        by=by,
+        from_state=from_state,
+        to_state=notice.status,
+        reason=kwargs.get("reason", ""),
+        data=data,
+    )
+    _after_public_change()
+    return notice
+
+
 @transaction.atomic
 def notice_publish(*, notice: Notice, by) -> Notice:
     """DRAFT → PUBLISHED; queues the notice and FAQ PDFs. Raises PermissionDenied or ValidationError."""
-    _check(notice, notice.publish, by)
-    notice.publish()
-    notice.save()
-    audit.record(target=notice, verb="notice.published", by=by, from_state=NoticeStatus.DRAFT, to_state=notice.status)
+    _transition(notice, "publish", by=by, verb="notice.published")
     document_jobs_request(notice=notice, kinds=[DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF])
-    _after_public_change()
     return notice
 
 
 @transaction.atomic
 def notice_close(*, notice: Notice, by=None, system: bool = False) -> Notice:
     """PUBLISHED/AMENDED → CLOSED: by staff, or by the scheduler once the deadline passed."""
-    if system:
-        if not can_proceed(notice.close):
-            raise ValidationError(_("Questa operazione non è possibile nello stato attuale dell'avviso."))
-    else:
-        _check(notice, notice.close, by)
-    from_state = notice.status
-    notice.close()
-    notice.save()
-    audit.record(
-        target=notice,
-        verb="notice.closed",
-        by=by,
-        from_state=from_state,
-        to_state=notice.status,
-        data={"automatic": system},
-    )
-    _after_public_change()
-    return notice
+    return _transition(notice, "close", by=by, verb="notice.closed", system=system, data={"automatic": system})
 
 
 @transaction.atomic
@@ -163,31 +169,13 @@ def notice_withdraw(*, notice: Notice, by, reason: str) -> Notice:
     """Withdraw a notice (ritiro in autotutela); the reason is public and required."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indica il motivo del ritiro: sarà pubblicato.")})
-    _check(notice, notice.withdraw, by)
-    from_state = notice.status
-    notice.withdraw(reason=reason.strip())
-    notice.save()
-    audit.record(
-        target=notice,
-        verb="notice.withdrawn",
-        by=by,
-        from_state=from_state,
-        to_state=notice.status,
-        reason=reason.strip(),
-    )
-    _after_public_change()
-    return notice
+    return _transition(notice, "withdraw", by=by, verb="notice.withdrawn", reason=reason.strip())
 
 
 @transaction.atomic
 def notice_archive(*, notice: Notice, by) -> Notice:
-    _check(notice, notice.archive, by)
-    from_state = notice.status
-    notice.archive()
-    notice.save()
-    audit.record(target=notice, verb="notice.archived", by=by, from_state=from_state, to_state=notice.status)
-    _after_public_change()
-    return notice
+    """CLOSED/WITHDRAWN → ARCHIVED."""
+    return _transition(notice, "archive", by=by, verb="notice.archived")
 
 
 def notices_close_expired() -> int:
