@@ -167,6 +167,7 @@ AXES_USERNAME_CALLABLE = "housingmix.accounts.lockout.username_from_request"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "housingmix.accounts.lockout.client_str"
 # The e-mail typed at a failed login is personal data: keep it out of the logs.
 AXES_SENSITIVE_PARAMETERS = ["password", "email", "login", "username"]
 
@@ -251,6 +252,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "housingmix.core.views.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -25,3 +25,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: the failure may come from a context processor or the database.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """A form sent after the session expired or from another tab: explain, in the portal's style."""
+    return render(request, "errors/403_csrf.html", status=403)

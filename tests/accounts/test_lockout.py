@@ -66,3 +66,12 @@ def test_lockout_of_one_account_does_not_block_another(client, verified_offerer)
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(other.pk)
+
+
+def test_failed_logins_and_lockout_leave_no_email_in_the_logs(client, verified_offerer, caplog):
+    caplog.set_level("DEBUG")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        _login(client, "password-sbagliata")
+    assert AccessAttempt.objects.exists()
+    assert "account " in caplog.text  # axes did log, with the pseudonym
+    assert "lucia.verdi@example.org" not in caplog.text

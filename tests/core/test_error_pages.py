@@ -1,5 +1,6 @@
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 
 from housingmix.core import views
 
@@ -36,3 +37,12 @@ def test_forbidden_and_bad_request_pages(rf):
     request.user = AnonymousUser()
     assert views.permission_denied(request).status_code == 403
     assert views.bad_request(request).status_code == 400
+
+
+def test_form_sent_without_csrf_token_gets_an_explanation(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("account_login"), {"login": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    assert "Modulo scaduto" in response.content.decode()
