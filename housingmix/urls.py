@@ -15,6 +15,7 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path("favicon.ico", core_views.favicon),
 ]
 
 urlpatterns += i18n_patterns(

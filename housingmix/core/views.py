@@ -1,6 +1,7 @@
 from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 
 from .caching import public_page
 
@@ -30,3 +31,8 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A form sent after the session expired or from another tab: explain, in the portal's style."""
     return render(request, "errors/403_csrf.html", status=403)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page without an icon link (the admin, feeds)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
