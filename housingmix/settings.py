@@ -295,3 +295,5 @@ LOGGING = {
 
 # --- Portal -----------------------------------------------------------------
 PORTAL_AMBITO_CODE = env("PORTAL_AMBITO_CODE", default="lodi")
+# Minimum days between opening and deadline: 15 days on the Albo pretorio, 20 for co-design calls.
+NOTICE_MIN_OPEN_DAYS = {"interest": 15, "codesign": 20, "other": 15}

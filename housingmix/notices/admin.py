@@ -122,11 +122,17 @@ class NoticeAdmin(admin.ModelAdmin):
             try:
                 service(notice=notice, by=request.user)
                 done += 1
-            except (ValidationError, PermissionDenied):
+            except PermissionDenied:
+                self.message_user(request, gettext("Non hai il permesso per questa operazione."), messages.ERROR)
+            except ValidationError as error:
                 self.message_user(
                     request,
-                    gettext("«%(title)s»: operazione non possibile nello stato «%(state)s».")
-                    % {"title": notice.title, "state": notice.get_status_display()},
+                    gettext("«%(title)s» (stato «%(state)s»): %(problems)s")
+                    % {
+                        "title": notice.title,
+                        "state": notice.get_status_display(),
+                        "problems": " ".join(error.messages),
+                    },
                     messages.ERROR,
                 )
         if done:

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -140,8 +141,21 @@ class Notice(TimeStampedModel):
         return self.status
 
     # --- Workflow -----------------------------------------------------------
+    def publication_problems(self) -> list[str]:
+        """What prevents publication, as messages for staff (empty if the notice can go out)."""
+        problems = []
+        if not (self.title and self.summary and self.body and self.rup):
+            problems.append(_("Titolo, sintesi, testo integrale e RUP sono obbligatori."))
+        if self.opens_at and self.closes_at:
+            minimum = settings.NOTICE_MIN_OPEN_DAYS.get(self.kind, settings.NOTICE_MIN_OPEN_DAYS["other"])
+            if self.closes_at - self.opens_at < timedelta(days=minimum):
+                problems.append(
+                    _("Un avviso di questo tipo deve restare aperto almeno %(days)s giorni.") % {"days": minimum}
+                )
+        return problems
+
     def can_publish(self) -> bool:
-        return bool(self.title and self.body and self.opens_at and self.closes_at and self.closes_at > self.opens_at)
+        return not self.publication_problems()
 
     @transition(
         field=status,

@@ -153,6 +153,8 @@ def _transition(notice: Notice, name: str, *, by, verb: str, system: bool = Fals
 @transaction.atomic
 def notice_publish(*, notice: Notice, by) -> Notice:
     """DRAFT → PUBLISHED; queues the notice and FAQ PDFs. Raises PermissionDenied or ValidationError."""
+    if notice.status == NoticeStatus.DRAFT and (problems := notice.publication_problems()):
+        raise ValidationError(problems)
     _transition(notice, "publish", by=by, verb="notice.published")
     document_jobs_request(notice=notice, kinds=[DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF])
     return notice

@@ -89,3 +89,15 @@ def test_attachment_upload_with_a_bad_file_shows_a_message(client, staff):
     assert response.status_code == 200
     assert "non è di un tipo ammesso" in response.content.decode()
     assert notice.documents.count() == 0
+
+
+def test_publish_action_explains_why_a_notice_cannot_go_out(client, staff):
+    notice = NoticeFactory(closes_at=timezone.now() + timedelta(days=3))
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:notices_notice_changelist"),
+        {"action": "action_publish", "_selected_action": [notice.pk]},
+        follow=True,
+    )
+    assert "deve restare aperto almeno 15 giorni" in response.content.decode()
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.DRAFT

@@ -138,3 +138,21 @@ def test_upload_of_same_title_makes_a_new_version_with_hash(staff):
     assert [d.version for d in versions] == [1, 2]
     assert versions[1].sha256 == hashlib.sha256(second).hexdigest()
     assert versions[0].filename == "modulo-v1.pdf"
+
+
+@pytest.mark.parametrize(
+    ("kind", "days", "allowed"),
+    [("interest", 14, False), ("interest", 15, True), ("codesign", 19, False), ("codesign", 20, True)],
+)
+def test_publication_needs_the_minimum_open_window(staff, kind, days, allowed):
+    from datetime import timedelta
+
+    notice = NoticeFactory(kind=kind)
+    notice.closes_at = notice.opens_at + timedelta(days=days)
+    if allowed:
+        services.notice_publish(notice=notice, by=staff)
+        assert notice.status == NoticeStatus.PUBLISHED
+    else:
+        with pytest.raises(ValidationError) as error:
+            services.notice_publish(notice=notice, by=staff)
+        assert "almeno" in " ".join(error.value.messages)
