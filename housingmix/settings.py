@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "housingmix.accounts",
     "housingmix.territory",
     "housingmix.notices",
+    "properties",
+    "applications",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "DJANGO_SQLITE_TEST_NAME", default=str(BASE_DIR / "test-artifacts" / ("test-db-%d.sqlite3" % os.getpid()))
     )
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction begins: two submissions then queue up
+    # instead of both reading "draft" (SQLite ignores SELECT ... FOR UPDATE).
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -194,6 +199,8 @@ WHITENOISE_MAX_AGE = 3600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Limit for each file an offerer attaches to a manifestation of interest.
+APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -228,6 +235,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULE = {
     "notices-document-jobs-sweep": {
         "task": "housingmix.notices.tasks.document_jobs_sweep_task",
+        "schedule": 60.0,
+    },
+    "applications-document-jobs-sweep": {
+        "task": "applications.tasks.document_jobs_sweep_task",
         "schedule": 60.0,
     },
     "notices-close-expired": {

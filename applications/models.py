@@ -1,0 +1,409 @@
+"""Manifestations of interest, their attachments and the protocol register.
+
+DOMAIN.md, "Manifestations of interest and units": a draft can be saved at any step;
+what is required is checked at submission (``applications.completeness``); once
+submitted the content is frozen and protocolled.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from housingmix.accounts.models import OrganisationType
+from housingmix.core.models import TimeStampedModel
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Bozza")
+    SUBMITTED = "submitted", _("Presentata")
+    UNDER_REVIEW = "under_review", _("In istruttoria")
+    INFO_REQUESTED = "info_requested", _("Integrazione richiesta")
+    SITE_VISIT = "site_visit", _("Sopralluogo")
+    ELIGIBLE = "eligible", _("Idonea")
+    NOTICE_OF_REFUSAL = "notice_of_refusal", _("Preavviso di diniego")
+    NOT_ELIGIBLE = "not_eligible", _("Non idonea")
+    IN_CO_DESIGN = "in_co_design", _("In co-progettazione")
+    MATCHED = "matched", _("Abbinata")
+    CONTRACT_SIGNED = "contract_signed", _("Contratto firmato")
+    IN_USE = "in_use", _("In uso")
+    ENDED = "ended", _("Conclusa")
+    WITHDRAWN = "withdrawn", _("Ritirata")
+
+
+# The offerer may withdraw until a contract is signed (DOMAIN.md, "States").
+WITHDRAWABLE_STATUSES = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.INFO_REQUESTED,
+    ApplicationStatus.SITE_VISIT,
+    ApplicationStatus.ELIGIBLE,
+    ApplicationStatus.NOTICE_OF_REFUSAL,
+    ApplicationStatus.IN_CO_DESIGN,
+    ApplicationStatus.MATCHED,
+]
+
+
+# Who offers: a private citizen, or an organisation of one of the types of DOMAIN.md.
+PERSON_OFFERER = "person"
+OFFERER_TYPE_CHOICES = [(PERSON_OFFERER, _("Privato cittadino (persona fisica)")), *OrganisationType.choices]
+
+
+class SignatoryRole(models.TextChoices):
+    OWNER = "owner", _("Proprietario o titolare del diritto sull'alloggio")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legale rappresentante")
+    DELEGATE = "delegate", _("Delegato con procura")
+
+
+class IdDocumentType(models.TextChoices):
+    ID_CARD = "id_card", _("Carta d'identità")
+    PASSPORT = "passport", _("Passaporto")
+    DRIVING_LICENCE = "driving_licence", _("Patente di guida")
+
+
+class SignatureMode(models.TextChoices):
+    # CAD art. 65: valid electronic submissions.
+    AUTHENTICATED = "authenticated", _("Invio dall'area personale, con copia del documento d'identità")
+    DIGITAL_SIGNATURE = "digital_signature", _("Firma digitale del riepilogo (file P7M o PDF firmato)")
+
+
+class Application(TimeStampedModel):
+    """A manifestazione di interesse for one Avviso, offering one or more units."""
+
+    reference = models.UUIDField(_("riferimento"), default=uuid.uuid4, unique=True, editable=False)
+    notice = models.ForeignKey(
+        "notices.Notice", verbose_name=_("avviso"), on_delete=models.PROTECT, related_name="applications"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("compilata da"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("ente offerente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = FSMField(
+        _("stato"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    # Offerer (for an organisation, copied from its record and editable in the draft)
+    offerer_type = models.CharField(_("tipo di offerente"), max_length=30, choices=OFFERER_TYPE_CHOICES, blank=True)
+    offerer_name = models.CharField(_("denominazione o nome e cognome"), max_length=255, blank=True)
+    offerer_tax_code = models.CharField(_("codice fiscale dell'offerente"), max_length=16, blank=True)
+    offerer_vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True)
+    offerer_runts_number = models.CharField(_("numero di iscrizione RUNTS"), max_length=10, blank=True)
+    offerer_address = models.CharField(_("indirizzo (sede legale o residenza)"), max_length=255, blank=True)
+    offerer_postcode = models.CharField(_("CAP"), max_length=5, blank=True)
+    offerer_city = models.CharField(_("comune"), max_length=120, blank=True)
+    offerer_province = models.CharField(_("provincia"), max_length=2, blank=True)
+    # Signatory
+    signatory_first_name = models.CharField(_("nome del firmatario"), max_length=150, blank=True)
+    signatory_last_name = models.CharField(_("cognome del firmatario"), max_length=150, blank=True)
+    signatory_tax_code = models.CharField(_("codice fiscale del firmatario"), max_length=16, blank=True)
+    signatory_role = models.CharField(_("in qualità di"), max_length=30, choices=SignatoryRole.choices, blank=True)
+    id_document_type = models.CharField(
+        _("documento d'identità"), max_length=20, choices=IdDocumentType.choices, blank=True
+    )
+    id_document_number = models.CharField(_("numero del documento"), max_length=30, blank=True)
+    id_document_expiry = models.DateField(_("scadenza del documento"), null=True, blank=True)
+    # Contacts
+    email = models.EmailField(_("e-mail per le comunicazioni"), blank=True)
+    pec = models.EmailField(_("PEC"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    # Declarations (DPR 445/2000 art. 46-47; art. 71 and 76)
+    declares_truthful = models.BooleanField(default=False)
+    declares_title = models.BooleanField(default=False)
+    accepts_checks = models.BooleanField(default=False)
+    accepts_terms = models.BooleanField(default=False)
+    privacy_read = models.BooleanField(default=False)
+    signature_mode = models.CharField(
+        _("modalità di sottoscrizione"), max_length=30, choices=SignatureMode.choices, blank=True
+    )
+    declarations_at = models.DateTimeField(_("dichiarazioni rese il"), null=True, blank=True)
+    # Submission
+    submitted_at = models.DateTimeField(_("presentata il"), null=True, blank=True, db_index=True)
+    protocol = models.OneToOneField(
+        "ProtocolEntry",
+        verbose_name=_("protocollo di presentazione"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    package = models.JSONField(_("contenuto presentato"), null=True, blank=True, editable=False)
+    package_sha256 = models.CharField(_("impronta SHA-256 del contenuto"), max_length=64, blank=True)
+    withdrawn_at = models.DateTimeField(_("ritirata il"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("motivo del ritiro"), blank=True)
+
+    class Meta:
+        verbose_name = _("manifestazione di interesse")
+        verbose_name_plural = _("manifestazioni di interesse")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["organisation", "-created_at"]),
+            models.Index(fields=["notice", "status"]),
+            models.Index(fields=["status", "-submitted_at"]),
+        ]
+
+    def __str__(self):
+        if self.protocol_number:
+            return _("Manifestazione prot. %(number)s") % {"number": self.protocol_number}
+        return _("Bozza di manifestazione del %(date)s") % {
+            "date": timezone.localtime(self.created_at).strftime("%d/%m/%Y")
+        }
+
+    def get_absolute_url(self):
+        return reverse("applications:detail", kwargs={"ref": self.reference})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def protocol_number(self) -> str:
+        return self.protocol.display_number if self.protocol_id else ""
+
+    @property
+    def is_person(self) -> bool:
+        return self.offerer_type == PERSON_OFFERER
+
+    # --- Workflow (submission and withdrawal; the review adds its own transitions) ---
+    @transition(field=status, source=ApplicationStatus.DRAFT, target=ApplicationStatus.SUBMITTED)
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=WITHDRAWABLE_STATUSES,
+        target=ApplicationStatus.WITHDRAWN,
+        permission="applications.withdraw_application",
+    )
+    def withdraw(self, reason: str):
+        self.withdrawn_at = timezone.now()
+        self.withdrawal_reason = reason
+
+
+class AttachmentKind(models.TextChoices):
+    ID_DOCUMENT = "id_document", _("Documento d'identità del firmatario")
+    CADASTRAL_SURVEY = "cadastral_survey", _("Visura catastale")
+    FLOOR_PLAN = "floor_plan", _("Planimetria")
+    APE = "ape", _("Attestato di prestazione energetica (APE)")
+    CONFORMITY = "conformity", _("Certificati di conformità degli impianti")
+    TITLE_DEED = "title_deed", _("Titolo che dà diritto a offrire l'alloggio")
+    PHOTO = "photo", _("Fotografia")
+    PROXY = "proxy", _("Procura")
+    STATUTE = "statute", _("Statuto")
+    RUNTS_RECORD = "runts_record", _("Estratto di iscrizione al RUNTS")
+    SIGNED_SUMMARY = "signed_summary", _("Riepilogo firmato digitalmente")
+    OTHER = "other", _("Altro documento")
+
+
+# Kinds that describe one unit; without a unit, such a file covers every unit.
+UNIT_KINDS = {
+    AttachmentKind.CADASTRAL_SURVEY,
+    AttachmentKind.FLOOR_PLAN,
+    AttachmentKind.APE,
+    AttachmentKind.CONFORMITY,
+    AttachmentKind.TITLE_DEED,
+    AttachmentKind.PHOTO,
+}
+
+
+def attachment_upload_to(instance, filename):
+    # Random names under private/: never served by the web server, only by a permission-checked view.
+    return "private/applications/%s/%s" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
+
+
+def thumbnail_upload_to(instance, filename):
+    return "private/thumbnails/%s/%s.jpg" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
+
+
+class Attachment(models.Model):
+    """A file filed with a manifestation. Filed files are never changed or deleted; a later
+    document (``is_integration``) is added beside them."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("manifestazione"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    unit = models.ForeignKey(
+        "properties.HousingUnit",
+        verbose_name=_("alloggio"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        help_text=_("Lascia vuoto se il documento riguarda tutti gli alloggi."),
+    )
+    kind = models.CharField(_("tipo di documento"), max_length=30, choices=AttachmentKind.choices)
+    description = models.CharField(_("descrizione"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to)
+    thumbnail = models.FileField(_("miniatura"), upload_to=thumbnail_upload_to, blank=True)
+    filename = models.CharField(_("nome del file"), max_length=200)
+    content_type = models.CharField(_("tipo di contenuto"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dimensione (byte)"))
+    sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
+    is_integration = models.BooleanField(_("integrazione successiva"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("caricato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("allegato")
+        verbose_name_plural = _("allegati")
+        ordering = ["application", "kind", "created_at", "pk"]
+        indexes = [models.Index(fields=["application", "kind"])]
+
+    def __str__(self):
+        return "%s (%s)" % (self.get_kind_display(), self.filename)
+
+    def get_absolute_url(self):
+        return reverse(
+            "applications:attachment",
+            kwargs={"ref": self.application.reference, "pk": self.pk, "filename": self.filename},
+        )
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/jpeg", "image/png")
+
+
+class ProtocolCounter(models.Model):
+    """The last number given in a year: locked and incremented in the submitting transaction,
+    so a rolled-back submission gives its number back and the sequence has no gaps."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contatore del protocollo")
+        verbose_name_plural = _("contatori del protocollo")
+
+    def __str__(self):
+        return "%s: %s" % (self.year, self.last_number)
+
+
+class ProtocolDirection(models.TextChoices):
+    INCOMING = "in", _("In entrata")
+    OUTGOING = "out", _("In uscita")
+
+
+class ProtocolEntry(models.Model):
+    """One registration in the protocol register (DPR 445/2000 art. 53, 57): append-only.
+
+    Updates and deletes are refused here and, below the ORM, by database triggers.
+    """
+
+    year = models.PositiveSmallIntegerField(_("anno"))
+    number = models.PositiveIntegerField(_("numero"))
+    registered_at = models.DateTimeField(_("data e ora di registrazione"))
+    direction = models.CharField(_("verso"), max_length=3, choices=ProtocolDirection.choices)
+    sender = models.CharField(_("mittente"), max_length=255)
+    recipient = models.CharField(_("destinatario"), max_length=255)
+    subject = models.CharField(_("oggetto"), max_length=500)
+    sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("manifestazione"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="protocol_entries",
+    )
+
+    class Meta:
+        verbose_name = _("registrazione di protocollo")
+        verbose_name_plural = _("registro di protocollo")
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="protocolentry_unique_year_number")]
+
+    def __str__(self):
+        return self.display_number
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Il registro di protocollo non può essere modificato."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Il registro di protocollo non può essere modificato."))
+
+    @property
+    def display_number(self) -> str:
+        return "%07d/%d" % (self.number, self.year)
+
+
+class GeneratedKind(models.TextChoices):
+    RECEIPT = "receipt", _("Ricevuta di presentazione")
+
+
+def generated_upload_to(instance, filename):
+    return "private/generated/%s/%s.pdf" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
+
+
+class GeneratedDocument(models.Model):
+    """A PDF the portal produced for a manifestation (receipt, communications): versioned, never overwritten."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("manifestazione"), on_delete=models.CASCADE, related_name="generated_documents"
+    )
+    kind = models.CharField(_("tipo"), max_length=30, choices=GeneratedKind.choices)
+    version = models.PositiveIntegerField(_("versione"), default=1)
+    file = models.FileField(_("file"), upload_to=generated_upload_to)
+    filename = models.CharField(_("nome del file"), max_length=200)
+    size = models.PositiveBigIntegerField(_("dimensione (byte)"))
+    sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
+    source_hash = models.CharField(_("impronta del contenuto sorgente"), max_length=64)
+    created_at = models.DateTimeField(_("generato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("documento generato")
+        verbose_name_plural = _("documenti generati")
+        ordering = ["application", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind", "version"], name="generateddocument_unique_version")
+        ]
+
+    def __str__(self):
+        return "%s v%s" % (self.get_kind_display(), self.version)
+
+    def get_absolute_url(self):
+        return reverse("applications:generated", kwargs={"ref": self.application.reference, "pk": self.pk})
+
+
+class DocumentJob(models.Model):
+    """Outbox of work after a submission (receipt PDF, then the confirmation e-mail).
+
+    Written in the submitting transaction, so a submission is never lost when the broker
+    is down: the beat sweep sends again what is still pending.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="document_jobs")
+    kind = models.CharField(max_length=30, choices=GeneratedKind.choices)
+    requested_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("lavorazione di documento")
+        verbose_name_plural = _("lavorazioni di documenti")
+        indexes = [models.Index(fields=["done_at", "requested_at"])]
+
+    def __str__(self):
+        return "%s %s" % (self.kind, self.application_id)

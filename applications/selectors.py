@@ -1,0 +1,59 @@
+"""Reads of manifestations of interest, scoped to who is asking."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from housingmix.accounts.models import User
+from properties.models import HousingUnit
+
+from .models import Application, Attachment, GeneratedDocument
+
+
+def _owned_by(user: User) -> Q:
+    return Q(created_by=user) | Q(organisation__memberships__user=user)
+
+
+def application_list_for_offerer(*, user: User) -> QuerySet[Application]:
+    """The manifestations the user made or that their organisations made, newest first,
+    with notice, protocol and unit count in one query."""
+    ids = Application.objects.filter(_owned_by(user)).values("pk")
+    return (
+        Application.objects.filter(pk__in=ids)
+        .select_related("notice", "protocol", "organisation")
+        .annotate(unit_count=Count("units", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_get_for_user(*, user: User, reference) -> Application | None:
+    """The manifestation if ``user`` may see it, else None (the caller answers 404 either way)."""
+    application = (
+        Application.objects.select_related("notice", "protocol", "organisation", "created_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if application is None or not user.has_perm("applications.view_record", application):
+        return None
+    return application
+
+
+def application_units(*, application: Application) -> QuerySet[HousingUnit]:
+    """Units with their comune and photos (two queries in all)."""
+    photos = Attachment.objects.filter(kind="photo").order_by("created_at", "pk")
+    return (
+        application.units.select_related("comune")
+        .prefetch_related(Prefetch("attachments", queryset=photos, to_attr="photos"))
+        .order_by("position", "pk")
+    )
+
+
+def application_attachments(*, application: Application) -> QuerySet[Attachment]:
+    return application.attachments.select_related("unit").order_by("kind", "created_at", "pk")
+
+
+def application_generated_documents(*, application: Application) -> QuerySet[GeneratedDocument]:
+    return application.generated_documents.order_by("kind", "-version")
+
+
+def application_draft_for_notice(*, user: User, notice) -> Application | None:
+    """The user's own draft for ``notice``, if any (to resume instead of starting again)."""
+    return Application.objects.filter(created_by=user, notice=notice, status="draft").order_by("-created_at").first()

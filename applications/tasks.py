@@ -1,0 +1,20 @@
+"""Celery tasks for manifestations: thin, idempotent, safe to run twice."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=10, retry_backoff_max=300, max_retries=8
+)
+def document_job_run_task(self, *, job_id: int) -> int | None:
+    """Run one outbox job (receipt PDF, then its e-mail); returns the document id, None if already done."""
+    document = services.document_job_run(job_id=job_id)
+    return document.pk if document else None
+
+
+@shared_task(acks_late=True)
+def document_jobs_sweep_task() -> int:
+    """Re-send jobs still pending (lost while the broker or worker was down)."""
+    return services.document_jobs_resend_pending()
