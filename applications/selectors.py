@@ -57,3 +57,24 @@ def application_generated_documents(*, application: Application) -> QuerySet[Gen
 def application_draft_for_notice(*, user: User, notice) -> Application | None:
     """The user's own draft for ``notice``, if any (to resume instead of starting again)."""
     return Application.objects.filter(created_by=user, notice=notice, status="draft").order_by("-created_at").first()
+
+
+# Events the offerer sees on their page (internal review notes are never among them).
+PUBLIC_VERBS = [
+    "application.started",
+    "application.submitted",
+    "application.withdrawn",
+    "application.receipt_generated",
+]
+
+
+def application_public_history(*, application: Application):
+    """The manifestation's history as the offerer may see it, oldest first."""
+    from housingmix.core.audit import history_for
+
+    return history_for(application).filter(verb__in=PUBLIC_VERBS).order_by("created_at", "pk")
+
+
+def application_receipt_pending(*, application: Application) -> bool:
+    """True while the receipt of a submitted manifestation is still being prepared."""
+    return application.document_jobs.filter(kind="receipt", done_at__isnull=True).exists()

@@ -72,6 +72,13 @@ class SubmissionIncomplete(ValidationError):
         self.items = items
 
 
+def is_owner(*, user: User, application: Application) -> bool:
+    """True for the account that started the manifestation or a member of its organisation."""
+    from .rules import is_application_owner
+
+    return bool(is_application_owner(user, application))
+
+
 def ensure_editable(*, application: Application, by: User) -> None:
     """Raise PermissionDenied unless ``by`` may edit, ValidationError once the content is frozen."""
     if not by.has_perm("applications.view_record", application):
@@ -175,10 +182,10 @@ def application_delete_draft(*, application: Application, by: User) -> None:
     ]
     audit.record(target=application, verb="application.draft_deleted", by=by, from_state=application.status)
     application.delete()
-    transaction.on_commit(lambda: _delete_files(files))
+    transaction.on_commit(lambda: delete_files(files))
 
 
-def _delete_files(names: list[str]) -> None:
+def delete_files(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:
@@ -276,7 +283,7 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
         data={"kind": attachment.kind, "sha256": attachment.sha256},
     )
     attachment.delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    transaction.on_commit(lambda: delete_files(names))
 
 
 # --- Submission and protocol ------------------------------------------------------

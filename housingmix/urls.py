@@ -21,6 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", notice_views.home, name="home"),
     path("", include("housingmix.notices.urls")),
+    path(_("area-personale/manifestazioni/"), include("applications.urls")),
     path(_("area-personale/"), include("housingmix.accounts.urls")),
     path(_("account/"), include("allauth.urls")),
     path(_("privacy/"), core_views.static_page, {"template": "pages/privacy.html"}, name="privacy"),

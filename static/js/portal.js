@@ -7,3 +7,13 @@ new TrackFocus();
 
 // After a failed submission, start keyboard and screen-reader users from the list of errors.
 document.getElementById("error-summary")?.focus();
+
+// Forms that must not be sent twice (a double click on "submit"): the button is disabled
+// after the first submission. The server is idempotent anyway.
+for (const form of document.querySelectorAll("form[data-single-submit]")) {
+  form.addEventListener("submit", () => {
+    for (const button of form.querySelectorAll('button[type="submit"]')) {
+      button.disabled = true;
+    }
+  });
+}
