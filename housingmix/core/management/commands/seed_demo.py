@@ -31,6 +31,8 @@ DEMO_USERS = [
     ("ets@housingmix.demo", "Sara", "Colombo", [Role.ETS_OPERATOR, Role.OFFERER], False),
     ("commissione@housingmix.demo", "Luca", "Moretti", [Role.COMMISSION], False),
 ]
+# Offerers created with the demo manifestations (applications/demo.py).
+DEMO_OFFERERS = ["parrocchia@housingmix.demo", "aler@housingmix.demo"]
 
 
 def _at(days: int, hour: int = 12) -> datetime:
@@ -47,9 +49,14 @@ class Command(BaseCommand):
             staff = self._users()
             self._organisation()
         self._notices(staff)
+        from applications.demo import seed_demo_applications
+
+        seed_demo_applications(password=DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: %s):" % DEMO_PASSWORD))
         for email, _first, _last, roles, _back in DEMO_USERS:
             self.stdout.write("  %-30s %s" % (email, ", ".join(str(Role(r).label) for r in roles)))
+        for email in DEMO_OFFERERS:
+            self.stdout.write("  %-30s %s" % (email, Role.OFFERER.label))
         self.stdout.write("Back office: /backoffice/ (staff@, admin@, dpo@)")
 
     def _ambito_contacts(self) -> None:
