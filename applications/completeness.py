@@ -178,7 +178,7 @@ def _attachment_items(application: Application, units: list[HousingUnit], kinds:
     return items
 
 
-def _offerer_items(application: Application, user, today: date) -> list[MissingItem]:
+def _offerer_items(application: Application, today: date) -> list[MissingItem]:
     items = []
     url = reverse("applications:offerer", kwargs={"ref": application.reference})
 
@@ -215,7 +215,7 @@ def _offerer_items(application: Application, user, today: date) -> list[MissingI
     return items
 
 
-def missing_items(application: Application, *, user=None) -> list[MissingItem]:
+def missing_items(application: Application) -> list[MissingItem]:
     """Every item that prevents submission, in step order (empty when the manifestation is complete)."""
     today = timezone.localdate()
     ambito = ambito_current()
@@ -229,7 +229,7 @@ def missing_items(application: Application, *, user=None) -> list[MissingItem]:
                 notice.get_absolute_url(),
             )
         )
-    items += _offerer_items(application, user, today)
+    items += _offerer_items(application, today)
     units = list(application.units.select_related("comune").order_by("position", "pk"))
     if not units:
         items.append(

@@ -399,7 +399,7 @@ def application_submit(*, application: Application, by: User) -> Application:
         raise PermissionDenied
     if not locked.notice.is_open:
         raise ValidationError(_("L'avviso è chiuso: non è più possibile presentare manifestazioni di interesse."))
-    items = completeness.missing_items(locked, user=by)
+    items = completeness.missing_items(locked)
     if items:
         raise SubmissionIncomplete(items)
     if not can_proceed(locked.submit):

@@ -50,21 +50,34 @@ def _valid_part(form) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
 
 
-def _step_context(application, step: str, **extra) -> dict:
+def _step_context(application, step: str, *, missing=None, **extra) -> dict:
+    """The step indicator: the current step, and a check on each step with nothing missing."""
+    if missing is None:
+        missing = completeness.missing_items(application)
+    incomplete = {item.step for item in missing}
     order = [slug for slug, _label, _url in completeness.STEPS]
     current = order.index(step)
     steps = []
     for index, (slug, label, url_name) in enumerate(completeness.STEPS):
+        done = slug not in incomplete and slug != "summary"
         steps.append(
             {
                 "slug": slug,
                 "label": label,
                 "number": index + 1,
                 "url": reverse(url_name, kwargs={"ref": application.reference}),
-                "state": "active" if index == current else ("confirmed" if index < current else ""),
+                "state": "active" if index == current else ("confirmed" if done else ""),
+                "done": done,
             }
         )
-    return {"application": application, "steps": steps, "step": step, "step_number": current + 1, **extra}
+    return {
+        "application": application,
+        "steps": steps,
+        "step": step,
+        "step_number": current + 1,
+        "missing": missing,
+        **extra,
+    }
 
 
 def _after_save(request, application, next_url: str, stay_url: str):
@@ -134,7 +147,7 @@ def application_detail(request, ref):
         "receipt_pending": selectors.application_receipt_pending(application=application),
     }
     if context["can_edit"]:
-        context["missing"] = completeness.missing_items(application, user=request.user)
+        context["missing"] = completeness.missing_items(application)
     return render(request, "applications/application_detail.html", context)
 
 
@@ -349,13 +362,14 @@ def step_attachments(request, ref):
             messages.success(request, _("Documento caricato: %(name)s.") % {"name": attachment.filename})
             return redirect(url)
         status = 400
-    missing = [item for item in completeness.missing_items(application) if item.step == "attachments"]
+    missing = completeness.missing_items(application)
     context = _step_context(
         application,
         "attachments",
+        missing=missing,
         form=form,
         attachments=selectors.application_attachments(application=application),
-        missing=missing,
+        missing_attachments=[item for item in missing if item.step == "attachments"],
         max_size=max_size,
     )
     return render(request, "applications/step_attachments.html", context, status=status)
@@ -470,7 +484,6 @@ def step_summary(request, ref):
     context = _step_context(
         application,
         "summary",
-        missing=completeness.missing_items(application, user=request.user),
         units=selectors.application_units(application=application),
         attachments=selectors.application_attachments(application=application),
         form=ConfirmForm(),

@@ -125,6 +125,8 @@ class UnitDataForm(_PlausibleMixin, forms.ModelForm):
         self.fields["comune"].help_text = _("L'alloggio deve trovarsi in un comune dell'Ambito.")
         for name in ("bedrooms", "bathrooms", "beds", "floor"):
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric"})
+        for name in ("furnishing", "condition", "occupancy"):
+            self.fields[name].choices = list(self.fields[name].choices)[1:]
         for name in ("heating", "energy_class", "cadastral_category"):
             self.fields[name].choices = [("", _("Scegli"))] + list(self.fields[name].choices)[1:]
         self.fields["cadastral_sheet"].help_text = _("Solo cifre, ad esempio 12.")
