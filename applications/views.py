@@ -216,6 +216,10 @@ def step_unit_data(request, ref, unit):
     photo_form = AttachmentForm(
         units=[unit], max_size=filesizeformat(settings.APPLICATION_UPLOAD_MAX_BYTES), initial={"kind": "photo"}
     )
+    photo_form.fields["file"].help_text = _("JPEG o PNG; al massimo %(size)s.") % {
+        "size": filesizeformat(settings.APPLICATION_UPLOAD_MAX_BYTES)
+    }
+    photo_form.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png,image/jpeg,image/png"
     return render(
         request,
         "applications/step_unit_data.html",

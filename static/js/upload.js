@@ -53,7 +53,14 @@ for (const form of forms) {
         data = null;
       }
       if (data && data.ok) {
-        window.location.assign(data.redirect);
+        const target = new URL(data.redirect, window.location.href);
+        if (target.pathname === window.location.pathname && target.search === window.location.search) {
+          // Same page (e.g. back to #photos): assigning would only scroll, so reload.
+          window.location.hash = target.hash;
+          window.location.reload();
+        } else {
+          window.location.assign(target);
+        }
       } else if (data && data.errors) {
         fail(data.errors.flatMap((e) => e.messages.map((m) => (e.label ? `${e.label}: ${m}` : m))));
       } else {
