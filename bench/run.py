@@ -7,6 +7,7 @@ measurement, not a test), 1 when a step could not run.
 
 import json
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench import pages, prepare, report  # noqa: E402
-from bench.common import PYTHON, WORK, BenchError, Knobs, knobs_from_env, log, run_checked  # noqa: E402
+from bench.common import PYTHON, ROOT, WORK, BenchError, Knobs, knobs_from_env, log, run_checked  # noqa: E402
 
 
 def _exit_on_sigterm() -> None:
@@ -55,7 +56,9 @@ def main() -> int:
     report.append(section)
     print(section)
     log("appended to %s", report.RESULTS)
-    return 0
+    # Submissions on PostgreSQL: a process of its own (its own database, server and report section).
+    log("submissions benchmark (bench/submissions.py)")
+    return subprocess.run([PYTHON, "-m", "bench.submissions"], cwd=ROOT, check=False).returncode
 
 
 if __name__ == "__main__":
