@@ -39,6 +39,7 @@ ROLE_PERMISSIONS = {
         "notices.add_faqtopic",
         "notices.change_faqtopic",
         "notices.view_faqtopic",
+        "applications.view_protocolentry",
     ],
     Role.ADMINISTRATOR: [
         "accounts.add_user",
@@ -58,7 +59,7 @@ ROLE_PERMISSIONS = {
         "territory.view_comune",
         "auth.view_group",
     ],
-    Role.DPO: ["auditlog.view_logentry", "core.view_auditevent"],
+    Role.DPO: ["auditlog.view_logentry", "core.view_auditevent", "applications.view_protocolentry"],
 }
 
 # Roles whose holders work in the back office (Django admin).
