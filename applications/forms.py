@@ -81,6 +81,11 @@ class OffererForm(forms.ModelForm):
         self.fields["id_document_type"].choices = [("", _("Scegli"))] + list(self.fields["id_document_type"].choices)[
             1:
         ]
+        # Codes are often pasted with spaces ("RSS MRA 80A01 E648Q"): they are removed before the checks.
+        for name in ("offerer_tax_code", "signatory_tax_code", "offerer_vat_number"):
+            self.fields[name].max_length = 24
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs["maxlength"] = "24"
         self.is_person = self.instance.offerer_type == PERSON_OFFERER
         if self.is_person:
             for name in ("offerer_vat_number", "offerer_runts_number"):
