@@ -308,3 +308,52 @@ def test_offerer_area_lists_drafts_and_submissions(client, offerer, open_notice)
     assert open_notice.title in page
     assert "Bozza" in page
     assert "Completa e presenta" in page
+
+
+def test_offerer_withdraws_with_a_reason_and_it_is_recorded(client, offerer, open_notice, lodi):
+    _login(client, offerer)
+    application = _start(client, open_notice)
+    _fill_complete(client, application, lodi)
+    url = reverse("applications:withdraw", kwargs={"ref": application.reference})
+    assert client.get(url).status_code == 302  # a draft is deleted, not withdrawn
+    client.post(reverse("applications:summary", kwargs={"ref": application.reference}))
+    response = client.post(url, {"reason": "   "})
+    assert response.status_code == 200
+    assert "Questo campo è obbligatorio." in response.content.decode()
+    response = client.post(url, {"reason": "Ho venduto l'alloggio"})
+    assert response.status_code == 302
+    application = Application.objects.get(pk=application.pk)
+    assert application.status == ApplicationStatus.WITHDRAWN
+    event = AuditEvent.objects.get(verb="application.withdrawn")
+    assert event.reason == "Ho venduto l'alloggio" and event.actor == offerer
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "ritirata: Ho venduto l&#x27;alloggio" in page
+    assert "Ritira la manifestazione" not in page
+
+
+def test_staff_reading_a_manifestation_is_audited(client, offerer, open_notice, lodi):
+    from tests.accounts.factories import UserFactory
+
+    _login(client, offerer)
+    application = _start(client, open_notice)
+    client.logout()
+    staff = UserFactory(staff=True)
+    client.force_login(staff)
+    assert client.get(application.get_absolute_url()).status_code == 200
+    event = AuditEvent.objects.get(verb="application.viewed")
+    assert event.actor == staff and event.object_id == str(application.pk)
+
+
+def test_draft_can_be_deleted_with_its_files(client, offerer, open_notice, lodi, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    _login(client, offerer)
+    application = _start(client, open_notice)
+    _fill_complete(client, application, lodi)
+    names = [a.file.name for a in Attachment.objects.all()]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("applications:delete", kwargs={"ref": application.reference}))
+    assert response.status_code == 302
+    assert not Application.objects.filter(pk=application.pk).exists()
+    assert not any(default_storage.exists(name) for name in names)
