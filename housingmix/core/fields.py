@@ -5,26 +5,35 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
 
 
-def parse_italian_number(value: str) -> Decimal:
-    """Parse "1.234,56", "1234,56", "1234.56", "1.234" or "€ 850" into a Decimal.
+def parse_italian_number(value: str, *, language: str = "it") -> Decimal:
+    """Parse a number as people write it: "1.234,56", "1234,56", "1234.56", "€ 850".
 
-    A comma is the decimal separator; dots are thousands separators when a comma is present
-    or when they group digits by three ("1.234" is one thousand two hundred and thirty-four).
-    Raises ValueError when the text is not a number.
+    With both separators, the last one is the decimal separator ("1.234,56" and, from an
+    English page, "1,234.56"). With one kind only, digits grouped by three are thousands in the
+    page's language ("1.234" in Italian, "1,234" in English); otherwise it is the decimal
+    separator. Raises ValueError when the text is not a number.
     """
     text = (value or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not text:
         raise ValueError("empty")
-    if "," in text:
-        if text.count(",") > 1:
-            raise ValueError("two decimal separators")
-        text = text.replace(".", "").replace(",", ".")
-    elif _GROUPED.match(text.lstrip("+-")):
+    unsigned = text.lstrip("+-")
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif "," in text:
+        if language == "en" and _GROUPED_COMMA.match(unsigned):
+            text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+    elif "." in text and language != "en" and _GROUPED_DOT.match(unsigned):
         text = text.replace(".", "")
     if not re.match(r"^[+-]?\d+(\.\d+)?$", text):
         raise ValueError("not a number")
@@ -50,7 +59,7 @@ class ItalianDecimalField(forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         try:
-            number = parse_italian_number(str(value))
+            number = parse_italian_number(str(value), language=(get_language() or "it")[:2])
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return number

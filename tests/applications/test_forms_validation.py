@@ -209,3 +209,16 @@ def test_upload_limit_and_empty_file_have_clear_messages(settings):
     with pytest.raises(ValidationError) as error:
         validate_upload(SimpleUploadedFile("vuoto.pdf", b""), allowed=APPLICATION_TYPES)
     assert "è vuoto" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,234.56", Decimal("1234.56")),
+        ("1,234", Decimal("1234")),
+        ("1234.5", Decimal("1234.5")),
+        ("12,5", Decimal("12.5")),
+    ],
+)
+def test_numbers_typed_on_english_pages(text, expected):
+    assert parse_italian_number(text, language="en") == expected
