@@ -354,11 +354,18 @@ def protocol_register(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("protocol_register must run inside a transaction")
-    when = when or timezone.now()
-    year = timezone.localtime(when).year
+    rome = timezone.get_default_timezone()  # the year of the register is Italian legal time, not the request's
+    started = when or timezone.now()
+    year = timezone.localtime(started, rome).year
     ProtocolCounter.objects.bulk_create([ProtocolCounter(year=year, last_number=0)], ignore_conflicts=True)
     ProtocolCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
     number = ProtocolCounter.objects.values_list("last_number", flat=True).get(year=year)
+    if when is None:
+        # Read once the counter is locked, so a higher number never has an earlier time; a
+        # registration that waited for the lock across midnight of 31 December keeps its year.
+        when = timezone.now()
+        if timezone.localtime(when, rome).year != year:
+            when = started
     return ProtocolEntry.objects.create(
         year=year,
         number=number,
@@ -381,7 +388,9 @@ def application_submit(*, application: Application, by: User) -> Application:
     ValidationError if the notice is closed, PermissionDenied if ``by`` may not submit.
     """
     # The row lock (PostgreSQL) or the immediate transaction (SQLite) serialises double clicks.
-    locked = Application.objects.select_for_update().select_related("notice").get(pk=application.pk)
+    # of=("self",): lock the manifestation only, not the notice joined with it (that would
+    # queue every submission to the same Avviso behind one another, and the Avviso's edits too).
+    locked = Application.objects.select_for_update(of=("self",)).select_related("notice").get(pk=application.pk)
     if not by.has_perm("applications.view_record", locked):
         raise PermissionDenied
     if locked.status != ApplicationStatus.DRAFT:
@@ -410,8 +419,8 @@ def application_submit(*, application: Application, by: User) -> Application:
         subject=_("Manifestazione di interesse - %(notice)s") % {"notice": locked.notice.title},
         sha256=digest,
         application=locked,
-        when=locked.submitted_at,
     )
+    locked.submitted_at = locked.protocol.registered_at
     locked.save()
     audit.record(
         target=locked,
