@@ -57,3 +57,17 @@ def application_generated_documents(*, application: Application) -> QuerySet[Gen
 def application_draft_for_notice(*, user: User, notice) -> Application | None:
     """The user's own draft for ``notice``, if any (to resume instead of starting again)."""
     return Application.objects.filter(created_by=user, notice=notice, status="draft").order_by("-created_at").first()
+
+
+def generated_document_get_for_user(*, user: User, reference, pk: int) -> GeneratedDocument | None:
+    """A generated document (e.g. the receipt) of the manifestation ``reference``, if ``user``
+    may download its files (owner, their organisation, Ambito staff); else None, so the
+    caller answers 404 both for a document that does not exist and for one of someone else."""
+    document = (
+        GeneratedDocument.objects.select_related("application", "application__protocol")
+        .filter(pk=pk, application__reference=reference)
+        .first()
+    )
+    if document is None or not user.has_perm("applications.download_files", document.application):
+        return None
+    return document
