@@ -302,6 +302,16 @@ class ProtocolDirection(models.TextChoices):
     OUTGOING = "out", _("In uscita")
 
 
+class ProtocolEntryQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused like single ones: the register only grows."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("Il registro di protocollo non può essere modificato."))
+
+    def delete(self):
+        raise ValidationError(_("Il registro di protocollo non può essere modificato."))
+
+
 class ProtocolEntry(models.Model):
     """One registration in the protocol register (DPR 445/2000 art. 53, 57): append-only.
 
@@ -324,6 +334,8 @@ class ProtocolEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="protocol_entries",
     )
+
+    objects = ProtocolEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registrazione di protocollo")

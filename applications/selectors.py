@@ -65,6 +65,7 @@ PUBLIC_VERBS = [
     "application.submitted",
     "application.withdrawn",
     "application.receipt_generated",
+    "application.receipt_emailed",
 ]
 
 
@@ -78,3 +79,17 @@ def application_public_history(*, application: Application):
 def application_receipt_pending(*, application: Application) -> bool:
     """True while the receipt of a submitted manifestation is still being prepared."""
     return application.document_jobs.filter(kind="receipt", done_at__isnull=True).exists()
+
+
+def generated_document_get_for_user(*, user: User, reference, pk: int) -> GeneratedDocument | None:
+    """A generated document (e.g. the receipt) of the manifestation ``reference``, if ``user``
+    may download its files (owner, their organisation, Ambito staff); else None, so the
+    caller answers 404 both for a document that does not exist and for one of someone else."""
+    document = (
+        GeneratedDocument.objects.select_related("application", "application__protocol")
+        .filter(pk=pk, application__reference=reference)
+        .first()
+    )
+    if document is None or not user.has_perm("applications.download_files", document.application):
+        return None
+    return document

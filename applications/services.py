@@ -11,14 +11,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from housingmix.accounts.models import MembershipRole, OffererKind, Organisation, User
 from housingmix.core import audit
+from housingmix.core.pdf import PDF_LANGUAGE
 from housingmix.core.uploads import APPLICATION_TYPES, sha256_of, validate_upload
 from housingmix.notices.models import Notice, NoticeKind
 
@@ -30,6 +32,7 @@ from .models import (
     Attachment,
     AttachmentKind,
     DocumentJob,
+    GeneratedDocument,
     GeneratedKind,
     ProtocolCounter,
     ProtocolDirection,
@@ -361,11 +364,18 @@ def protocol_register(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("protocol_register must run inside a transaction")
-    when = when or timezone.now()
-    year = timezone.localtime(when).year
+    rome = timezone.get_default_timezone()  # the year of the register is Italian legal time, not the request's
+    started = when or timezone.now()
+    year = timezone.localtime(started, rome).year
     ProtocolCounter.objects.bulk_create([ProtocolCounter(year=year, last_number=0)], ignore_conflicts=True)
     ProtocolCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
     number = ProtocolCounter.objects.values_list("last_number", flat=True).get(year=year)
+    if when is None:
+        # Read once the counter is locked, so a higher number never has an earlier time; a
+        # registration that waited for the lock across midnight of 31 December keeps its year.
+        when = timezone.now()
+        if timezone.localtime(when, rome).year != year:
+            when = started
     return ProtocolEntry.objects.create(
         year=year,
         number=number,
@@ -388,7 +398,9 @@ def application_submit(*, application: Application, by: User) -> Application:
     ValidationError if the notice is closed, PermissionDenied if ``by`` may not submit.
     """
     # The row lock (PostgreSQL) or the immediate transaction (SQLite) serialises double clicks.
-    locked = Application.objects.select_for_update().select_related("notice").get(pk=application.pk)
+    # of=("self",): lock the manifestation only, not the notice joined with it (that would
+    # queue every submission to the same Avviso behind one another, and the Avviso's edits too).
+    locked = Application.objects.select_for_update(of=("self",)).select_related("notice").get(pk=application.pk)
     if not by.has_perm("applications.view_record", locked):
         raise PermissionDenied
     if locked.status != ApplicationStatus.DRAFT:
@@ -417,8 +429,8 @@ def application_submit(*, application: Application, by: User) -> Application:
         subject=_("Manifestazione di interesse - %(notice)s") % {"notice": locked.notice.title},
         sha256=digest,
         application=locked,
-        when=locked.submitted_at,
     )
+    locked.submitted_at = locked.protocol.registered_at
     locked.save()
     audit.record(
         target=locked,
@@ -484,3 +496,109 @@ def document_jobs_resend_pending(*, older_than_seconds: int = 30) -> int:
         DocumentJob.objects.filter(done_at__isnull=True, requested_at__lte=cutoff).values_list("pk", flat=True)[:500]
     )
     return document_jobs_send(job_ids=ids)
+
+
+def _generated_document_store(*, application: Application, kind: str, pdf: bytes, source: str) -> GeneratedDocument:
+    from . import documents
+
+    latest = GeneratedDocument.objects.filter(application=application, kind=kind).order_by("-version").first()
+    version = (latest.version if latest else 0) + 1
+    document = GeneratedDocument(
+        application=application,
+        kind=kind,
+        version=version,
+        filename=documents.receipt_filename(application=application, version=version),
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        source_hash=source,
+    )
+    document.file.save("generated", ContentFile(pdf), save=False)
+    document.save()
+    audit.record(
+        target=application,
+        verb="application.receipt_generated",
+        data={"document": document.pk, "version": version, "sha256": document.sha256},
+    )
+    return document
+
+
+def _receipt_message(*, application: Application, document: GeneratedDocument) -> EmailMessage:
+    """The confirmation e-mail (in Italian, like the receipt) with the receipt attached."""
+    registered = timezone.localtime(application.protocol.registered_at, timezone.get_default_timezone())
+    with translation.override(PDF_LANGUAGE):
+        number = application.protocol.display_number
+        subject = _("Housing Mix - ricevuta di presentazione, protocollo n. %(number)s") % {"number": number}
+        body = _(
+            "Gentile %(name)s,\n\n"
+            "la manifestazione di interesse per l'avviso «%(notice)s» è stata presentata e registrata "
+            "al protocollo n. %(number)s il %(date)s alle ore %(time)s.\n\n"
+            "In allegato trova la ricevuta di presentazione in PDF, con il riepilogo di quanto presentato e le "
+            "impronte SHA-256 dei documenti. La ricevuta resta disponibile nella sua area personale del portale.\n\n"
+            "Impronta SHA-256 del contenuto presentato: %(sha256)s\n\n"
+            "Questo messaggio è inviato automaticamente: per informazioni usi i contatti indicati nell'avviso."
+        ) % {
+            "name": application.offerer_name,
+            "notice": application.package["notice"]["title"],
+            "number": number,
+            "date": registered.strftime("%d/%m/%Y"),
+            "time": registered.strftime("%H:%M"),
+            "sha256": application.package_sha256,
+        }
+    message = EmailMessage(subject=subject, body=body, to=[application.email])
+    with document.file.open("rb") as handle:
+        message.attach(document.filename, handle.read(), "application/pdf")
+    return message
+
+
+def document_job_run(*, job_id: int) -> GeneratedDocument | None:
+    """Run one outbox job: render the receipt (a new version unless one from the same
+    source exists), e-mail it to the offerer, then mark the job done.
+
+    Returns the document, or None if the job is unknown or already done. Safe to run
+    twice, even concurrently: the document and the e-mail are written under a lock on the
+    job row, and ``emailed_at`` records the send, so a retry after an SMTP failure neither
+    renders again nor sends twice. Any error is counted on the job (``attempts``,
+    ``last_error``: the exception's class only, never data) and raised for the task to retry.
+    """
+    from . import documents
+
+    job = (
+        DocumentJob.objects.select_related("application__protocol", "application__notice")
+        .filter(pk=job_id, done_at__isnull=True)
+        .first()
+    )
+    if job is None:
+        return None
+    application = job.application
+    try:
+        if job.kind != GeneratedKind.RECEIPT:
+            raise ValueError("unknown document job kind")
+        html, _title = documents.receipt_html(application=application)
+        source = documents.source_hash(html)
+        existing = GeneratedDocument.objects.filter(application=application, kind=job.kind, source_hash=source)
+        pdf = None if existing.exists() else documents.render_pdf(html)
+        with transaction.atomic():
+            locked = DocumentJob.objects.select_for_update().filter(pk=job.pk, done_at__isnull=True).first()
+            if locked is None:  # finished by a concurrent run
+                return None
+            document = existing.order_by("-version").first()
+            if document is None:
+                pdf = pdf or documents.render_pdf(html)
+                document = _generated_document_store(application=application, kind=job.kind, pdf=pdf, source=source)
+        with transaction.atomic():
+            locked = DocumentJob.objects.select_for_update().filter(pk=job.pk, done_at__isnull=True).first()
+            if locked is None:
+                return None
+            emailed_at = locked.emailed_at
+            if emailed_at is None and application.email:
+                # Sent under the lock: a concurrent run waits here, then finds the job done.
+                _receipt_message(application=application, document=document).send()
+                emailed_at = timezone.now()
+                audit.record(target=application, verb="application.receipt_emailed", data={"document": document.pk})
+            DocumentJob.objects.filter(pk=job.pk).update(
+                emailed_at=emailed_at, done_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+            )
+    except Exception as error:
+        DocumentJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=type(error).__name__)
+        raise
+    return document

@@ -1,35 +1,15 @@
 """PDFs of notices and FAQ, rendered with WeasyPrint as tagged PDF/UA-1 in Italian."""
 
-import functools
-import hashlib
-
-from django.contrib.staticfiles import finders
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from housingmix.territory.selectors import ambito_current
+# render_pdf and source_hash stay importable from here (the notices outbox, seed_demo and bench use them).
+from housingmix.core.pdf import PDF_LANGUAGE, pdf_context, render_pdf, source_hash  # noqa: F401
 
 from .models import Notice
 from .selectors import faq_entries_public, faq_topics_grouped
-
-PDF_LANGUAGE = "it"
-
-
-def _page_footer_css() -> str:
-    # One translatable sentence; CSS counters are spliced in as string breaks.
-    return '"%s"' % (_("Pagina %(page)s di %(pages)s") % {"page": '" counter(page) "', "pages": '" counter(pages) "'})
-
-
-@functools.cache
-def _font_dir() -> str:
-    path = finders.find("fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.ttf")
-    return "file://" + path.rsplit("/", 1)[0] if path else ""
-
-
-def _context(**extra) -> dict:
-    return {"ambito": ambito_current(), "page_footer": _page_footer_css(), "font_dir": _font_dir(), **extra}
 
 
 def notice_html(*, notice: Notice) -> tuple[str, str]:
@@ -37,7 +17,7 @@ def notice_html(*, notice: Notice) -> tuple[str, str]:
     with translation.override(PDF_LANGUAGE):
         title = notice.title
         html = render_to_string(
-            "notices/pdf/notice.html", _context(notice=notice, revisions=list(notice.revisions.all()), title=title)
+            "notices/pdf/notice.html", pdf_context(notice=notice, revisions=list(notice.revisions.all()), title=title)
         )
     return html, title
 
@@ -53,7 +33,7 @@ def faq_html(*, notice: Notice | None) -> tuple[str, str]:
             title = _("FAQ del programma Housing Mix")
         html = render_to_string(
             "notices/pdf/faq.html",
-            _context(
+            pdf_context(
                 notice=notice,
                 groups=faq_topics_grouped(entries),
                 updated=timezone.localtime(updated).date() if updated else None,
@@ -61,17 +41,6 @@ def faq_html(*, notice: Notice | None) -> tuple[str, str]:
             ),
         )
     return html, title
-
-
-def source_hash(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
-
-
-def render_pdf(html: str) -> bytes:
-    """Tagged PDF/UA-1 bytes for ``html`` (WeasyPrint is imported here, not by web workers)."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url="/").write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True)
 
 
 def faq_last_update(*, notice: Notice | None):

@@ -45,3 +45,19 @@ def offerer(db):
 @pytest.fixture
 def lodi(db):
     return Comune.objects.get(name="Lodi")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(staff=True)
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run on_commit callbacks (tasks, e-mails) as a real commit would."""
+
+    def runner(func, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return func(*args, **kwargs)
+
+    return runner
