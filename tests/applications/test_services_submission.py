@@ -116,7 +116,7 @@ def test_incomplete_units_are_listed_per_unit_and_step():
     application.units.filter(pk=first.pk).update(floor=None, monthly_rent=None)
     application.units.filter(pk=second.pk).update(postcode="20121", duration_months=20)
     application.attachments.filter(unit=second, kind=AttachmentKind.FLOOR_PLAN).delete()
-    items = completeness.missing_items(application, user=application.created_by)
+    items = completeness.missing_items(application)
     by_step = {(item.step, item.message) for item in items}
     first_name, second_name = first.display_name, second.display_name
     assert by_step == {
