@@ -18,11 +18,6 @@ from tests.celery_helpers import broker
 from tests.notices.factories import NoticeFactory
 
 ROME = ZoneInfo("Europe/Rome")
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Needs PostgreSQL: row locks and real concurrent transactions (SQLite runs one writer at a time); "
-    "`make test` runs this on PostgreSQL too.",
-)
 
 
 def _last(year: int) -> int:
@@ -164,7 +159,7 @@ def test_database_refuses_a_raw_delete_of_the_register(entry):
     assert _unchanged(entry)
 
 
-# --- Concurrency (PostgreSQL) ------------------------------------------------------------
+# --- Concurrency (row locks on PostgreSQL, immediate transactions on SQLite) ------------------------------------------------------------
 
 
 def _in_threads(calls) -> tuple[list, list]:
@@ -198,7 +193,6 @@ def _ready(count: int) -> list[Application]:
     return applications
 
 
-@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_submissions_get_distinct_gapless_numbers():
     applications = _ready(16)
@@ -217,7 +211,6 @@ def test_simultaneous_submissions_get_distinct_gapless_numbers():
     assert DocumentJob.objects.count() == 16
 
 
-@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_failed_simultaneous_submissions_leave_no_gap(fail_after_registration):
     applications = _ready(12)
@@ -236,7 +229,6 @@ def test_failed_simultaneous_submissions_leave_no_gap(fail_after_registration):
     assert not ProtocolEntry.objects.filter(application__in=failing).exists()
 
 
-@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_double_submit_from_simultaneous_requests_gives_one_number():
     [application] = _ready(1)
