@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -167,7 +167,10 @@ def application_update(*, application: Application, by: User, fields: dict[str, 
     if unknown:
         raise ValueError("not editable: %s" % ", ".join(sorted(unknown)))
     for name, value in fields.items():
-        setattr(application, name, value if value is not None or name.endswith("expiry") else "")
+        field = Application._meta.get_field(name)
+        if value is None and not field.null:
+            value = False if isinstance(field, models.BooleanField) else ""
+        setattr(application, name, value)
     if any(name in completeness.DECLARATIONS for name in fields):
         application.declarations_at = (
             timezone.now() if all(getattr(application, name) for name in completeness.DECLARATIONS) else None
