@@ -225,9 +225,7 @@ class RegistryEntry(TimeStampedModel):
     application = models.ForeignKey(
         "applications.Application", verbose_name=_("manifestazione"), on_delete=models.PROTECT, related_name="+"
     )
-    comune = models.ForeignKey(
-        "territory.Comune", verbose_name=_("comune"), on_delete=models.PROTECT, related_name="+"
-    )
+    comune = models.ForeignKey("territory.Comune", verbose_name=_("comune"), on_delete=models.PROTECT, related_name="+")
     available_from = models.DateField(_("disponibile dal"), null=True, blank=True)
     available_until = models.DateField(_("disponibile fino al"), null=True, blank=True)
     availability_form = models.CharField(
