@@ -4,6 +4,7 @@ the dashboard figures. Scoped to who asks; querysets are built here, never in vi
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
@@ -111,12 +112,45 @@ def application_history(*, application: Application, public_only: bool) -> Query
     return queryset.exclude(verb="application.viewed")
 
 
+VERB_LABELS = {
+    "application.started": _("Bozza avviata"),
+    "application.submitted": _("Presentata e protocollata"),
+    "application.review_started": _("Istruttoria avviata"),
+    "application.reassigned": _("Istruttoria riassegnata"),
+    "application.info_requested": _("Richiesta di integrazione"),
+    "application.info_answered": _("Integrazione presentata"),
+    "application.review_resumed": _("Istruttoria ripresa"),
+    "application.info_request_overdue": _("Termine dell'integrazione scaduto"),
+    "application.site_visit_started": _("Sopralluogo"),
+    "application.site_visit_recorded": _("Sopralluogo registrato"),
+    "application.checks_recorded": _("Verifiche registrate"),
+    "application.note_added": _("Nota interna"),
+    "application.refusal_notified": _("Preavviso di diniego"),
+    "application.observations_filed": _("Osservazioni presentate"),
+    "application.reconsidered": _("Istruttoria riaperta"),
+    "application.declared_eligible": _("Dichiarata idonea"),
+    "application.declared_not_eligible": _("Dichiarata non idonea"),
+    "application.withdrawn": _("Ritirata"),
+}
+
+
+def history_rows(events) -> list[AuditEvent]:
+    """The events with display labels for verb and states."""
+    states = dict(ApplicationStatus.choices)
+    rows = list(events)
+    for event in rows:
+        event.verb_label = VERB_LABELS.get(event.verb, event.verb)
+        event.from_label = states.get(event.from_state, "")
+        event.to_label = states.get(event.to_state, "")
+    return rows
+
+
 def review_detail_context(*, application: Application) -> dict:
     """Everything the review page shows, in a fixed number of queries."""
     return {
         "units": review_units(application=application),
         "attachments": list(application.attachments.select_related("unit").order_by("is_integration", "kind", "pk")),
-        "history": list(application_history(application=application, public_only=False)[:100]),
+        "history": history_rows(application_history(application=application, public_only=False)[:100]),
         "notes": list(application.internal_notes.select_related("author")[:100]),
         "info_requests": list(application.info_requests.select_related("protocol")),
         "replies": list(
@@ -133,7 +167,7 @@ def review_detail_context(*, application: Application) -> dict:
 def offerer_review_context(*, application: Application) -> dict:
     """What the offerer sees of the review: public history, requests, decisions, communications."""
     return {
-        "history": list(application_history(application=application, public_only=True)),
+        "history": history_rows(application_history(application=application, public_only=True)),
         "open_request": application.info_requests.filter(closed_at__isnull=True).order_by("-created_at").first(),
         "requests": list(application.info_requests.select_related("protocol")),
         "replies": list(application.replies.select_related("protocol").prefetch_related("attachments")),

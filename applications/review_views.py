@@ -75,8 +75,6 @@ def queue(request):
 def queue_export(request, fmt: str):
     _workspace(request)
     filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None)
-    if not filterset.is_valid():
-        raise Http404
     header, rows = exports.review_queue_rows(filterset.qs)
     return exports.response(fmt=fmt, name="istruttorie", header=header, rows=rows)
 
@@ -113,19 +111,28 @@ def _detail_context(request, application, **bound) -> dict:
         },
         can_record_visit=can_review and application.status in ("under_review", "site_visit"),
         assign_form=bound.get("assign_form")
-        or (AssignForm(initial=state, reviewers=review_selectors.reviewer_choices()) if can_assign else None),
-        note_form=bound.get("note_form") or NoteForm(),
+        or (
+            AssignForm(initial=state, reviewers=review_selectors.reviewer_choices(), prefix="assign")
+            if can_assign
+            else None
+        ),
+        note_form=bound.get("note_form") or NoteForm(prefix="note"),
         info_request_form=bound.get("info_request_form")
-        or InfoRequestForm(initial={**state, "deadline": review.info_request_deadline()}),
-        resume_form=bound.get("resume_form") or ReasonForm(initial=state),
-        visit_form=bound.get("visit_form") or SiteVisitForm(initial=state),
-        refusal_form=bound.get("refusal_form") or DecisionForm(initial=state),
-        reconsider_form=bound.get("reconsider_form") or ReasonForm(initial=state),
+        or InfoRequestForm(initial={**state, "deadline": review.info_request_deadline()}, prefix="info"),
+        resume_form=bound.get("resume_form") or ReasonForm(initial=state, prefix="resume"),
+        visit_form=bound.get("visit_form") or SiteVisitForm(initial=state, prefix="visit"),
+        refusal_form=bound.get("refusal_form") or DecisionForm(initial=state, prefix="refusal"),
+        reconsider_form=bound.get("reconsider_form") or ReasonForm(initial=state, prefix="reconsider"),
         eligible_form=bound.get("eligible_form")
-        or EligibleForm(initial=state, units=application.units.order_by("position", "pk")),
-        not_eligible_form=bound.get("not_eligible_form") or DecisionForm(initial=state),
+        or EligibleForm(initial=state, units=application.units.order_by("position", "pk"), prefix="eligible"),
+        not_eligible_form=bound.get("not_eligible_form") or DecisionForm(initial=state, prefix="not_eligible"),
         checklist_forms=[
-            (unit, bound.get("checklist_form") if bound.get("checklist_unit") == unit.pk else ChecklistForm(unit=unit))
+            (
+                unit,
+                bound.get("checklist_form")
+                if bound.get("checklist_unit") == unit.pk
+                else ChecklistForm(unit=unit, prefix="unit%d" % unit.pk),
+            )
             for unit in context["units"]
         ],
     )
@@ -147,8 +154,9 @@ def _run(request, application, form, key: str, call, success: str, anchor: str =
         try:
             call(form.cleaned_data)
         except ValidationError as error:
+            # A message, not a form error: the form may no longer be shown in the new state.
             for message in error.messages:
-                form.add_error(None, message)
+                messages.error(request, message)
         else:
             messages.success(request, success)
             return redirect(application_url(application) + anchor)
@@ -174,7 +182,7 @@ def _expected(data) -> str | None:
 @require_POST
 def assign(request, ref):
     application = _application(request, ref)
-    form = AssignForm(request.POST, reviewers=review_selectors.reviewer_choices())
+    form = AssignForm(request.POST, reviewers=review_selectors.reviewer_choices(), prefix="assign")
     return _run(
         request,
         application,
@@ -194,7 +202,7 @@ def checklist(request, ref, unit: int):
     units = {u.pk: u for u in review_selectors.review_units(application=application)}
     if unit not in units:
         raise Http404
-    form = ChecklistForm(request.POST, unit=units[unit])
+    form = ChecklistForm(request.POST, unit=units[unit], prefix="unit%d" % unit)
     if form.is_valid():
         try:
             review.review_checks_save(application=application, unit=units[unit], checks=form.checks(), by=request.user)
@@ -219,7 +227,7 @@ def note_add(request, ref):
     return _run(
         request,
         application,
-        NoteForm(request.POST),
+        NoteForm(request.POST, prefix="note"),
         "note_form",
         lambda d: review.review_note_add(application=application, text=d["text"], by=request.user),
         _("Nota interna aggiunta."),
@@ -234,7 +242,7 @@ def info_request(request, ref):
     return _run(
         request,
         application,
-        InfoRequestForm(request.POST),
+        InfoRequestForm(request.POST, prefix="info"),
         "info_request_form",
         lambda d: review.info_request_create(
             application=application,
@@ -254,7 +262,7 @@ def resume(request, ref):
     return _run(
         request,
         application,
-        ReasonForm(request.POST),
+        ReasonForm(request.POST, prefix="resume"),
         "resume_form",
         lambda d: review.review_resume(
             application=application, by=request.user, reason=d["reason"], expected_status=_expected(d)
@@ -267,7 +275,7 @@ def resume(request, ref):
 @require_POST
 def site_visit(request, ref):
     application = _application(request, ref)
-    form = SiteVisitForm(request.POST, request.FILES)
+    form = SiteVisitForm(request.POST, request.FILES, prefix="visit")
     return _run(
         request,
         application,
@@ -294,7 +302,7 @@ def refusal_notice(request, ref):
     return _run(
         request,
         application,
-        DecisionForm(request.POST),
+        DecisionForm(request.POST, prefix="refusal"),
         "refusal_form",
         lambda d: review.refusal_notice_issue(
             application=application, by=request.user, reasons=d["reasons"], expected_status=_expected(d)
@@ -310,7 +318,7 @@ def reconsider(request, ref):
     return _run(
         request,
         application,
-        ReasonForm(request.POST),
+        ReasonForm(request.POST, prefix="reconsider"),
         "reconsider_form",
         lambda d: review.review_reconsider(
             application=application, by=request.user, reason=d["reason"], expected_status=_expected(d)
@@ -323,7 +331,7 @@ def reconsider(request, ref):
 @require_POST
 def eligible(request, ref):
     application = _application(request, ref)
-    form = EligibleForm(request.POST, units=application.units.order_by("position", "pk"))
+    form = EligibleForm(request.POST, units=application.units.order_by("position", "pk"), prefix="eligible")
     return _run(
         request,
         application,
@@ -347,7 +355,7 @@ def not_eligible(request, ref):
     return _run(
         request,
         application,
-        DecisionForm(request.POST),
+        DecisionForm(request.POST, prefix="not_eligible"),
         "not_eligible_form",
         lambda d: review.decision_not_eligible(
             application=application, by=request.user, reasons=d["reasons"], expected_status=_expected(d)
