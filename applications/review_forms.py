@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from properties.models import HousingUnit
+
 from .models import AttachmentKind, CheckItem, CheckOutcome
 
 OUTCOME_CHOICES = [("", _("Da verificare")), *CheckOutcome.choices]
@@ -17,18 +19,22 @@ class StateForm(forms.Form):
 
 
 class AssignForm(StateForm):
-    reviewer = forms.ModelChoiceField(label=_("Istruttore"), queryset=None, empty_label=_("Scegli"))
+    reviewer = forms.ModelChoiceField(label=_("Istruttore"), queryset=None)
 
-    def __init__(self, *args, reviewers, **kwargs):
+    def __init__(self, *args, reviewers, choices=None, **kwargs):
+        """``reviewers`` validates the choice; ``choices`` (pk, label), if given, renders it."""
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers
-        self.fields["reviewer"].label_from_instance = lambda u: (
+        field = self.fields["reviewer"]
+        field.queryset = reviewers
+        field.label_from_instance = lambda u: (
             "%s%s"
             % (
                 u.get_full_name() or u.email,
                 " (%s)" % u.comune.name if u.comune_id else "",
             )
         )
+        if choices is not None:
+            field.choices = [("", _("Scegli")), *choices]
 
 
 class ChecklistForm(forms.Form):
@@ -90,10 +96,14 @@ class EligibleForm(DecisionForm):
     )
 
     def __init__(self, *args, units, **kwargs):
+        """``units``: the manifestation's units (a list, already loaded, or a queryset)."""
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units
-        self.fields["units"].initial = [u.pk for u in units]
-        self.fields["units"].label_from_instance = lambda u: u.display_name
+        units = list(units)
+        ids = [u.pk for u in units]
+        self.fields["units"].queryset = HousingUnit.objects.filter(pk__in=ids)
+        self.fields["units"].initial = ids
+        # Rendered from the loaded list: no query per page view.
+        self.fields["units"].choices = [(u.pk, u.display_name) for u in units]
 
 
 class SiteVisitForm(StateForm):

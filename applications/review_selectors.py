@@ -1,6 +1,7 @@
 """Reads of the review: the queue, one manifestation with everything its page shows,
 the dashboard figures. Scoped to who asks; querysets are built here, never in views."""
 
+import rules
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -36,10 +37,29 @@ def reviewer_choices() -> QuerySet[User]:
     )
 
 
+REVIEWER_CHOICES_KEY = "review:reviewer_choices"
+
+
+def reviewer_choice_list() -> list[tuple[int, str]]:
+    """(pk, label) of the assignable users, cached for five minutes: the review page shows
+    the list on every view, and accounts change rarely (a new social worker shows up
+    within five minutes)."""
+    from django.core.cache import cache
+
+    choices = cache.get(REVIEWER_CHOICES_KEY)
+    if choices is None:
+        choices = [
+            (u.pk, "%s%s" % (u.get_full_name() or u.email, " (%s)" % u.comune.name if u.comune_id else ""))
+            for u in reviewer_choices()
+        ]
+        cache.set(REVIEWER_CHOICES_KEY, choices, 300)
+    return choices
+
+
 def review_queue_base(*, user: User) -> QuerySet[Application]:
     """Submitted manifestations ``user`` reviews (staff: all; social worker: assigned to them)."""
     queryset = Application.objects.exclude(status=ApplicationStatus.DRAFT)
-    if not user.has_perm("applications.view_review_dashboard"):
+    if not rules.has_perm("applications.view_review_dashboard", user):
         queryset = queryset.filter(assigned_to=user)
     units = HousingUnit.objects.select_related("comune").only(
         "pk", "application_id", "comune__name", "availability_form", "position"
@@ -80,7 +100,7 @@ def review_application_get(*, user: User, reference) -> Application | None:
         .exclude(status=ApplicationStatus.DRAFT)
         .first()
     )
-    if application is None or not user.has_perm("applications.review_record", application):
+    if application is None or not rules.has_perm("applications.review_record", user, application):
         return None
     return application
 
@@ -158,10 +178,25 @@ def review_detail_context(*, application: Application) -> dict:
             .select_related("protocol")
             .prefetch_related("attachments")
         ),
-        "visits": list(application.site_visits.select_related("recorded_by").prefetch_related("photos")),
+        "visits": site_visits_with_photos(application=application),
         "decisions": list(application.decisions.select_related("protocol", "decided_by")),
         "documents": list(application.generated_documents.order_by("kind", "-version")),
     }
+
+
+def site_visits_with_photos(*, application: Application) -> list[dict]:
+    """Visits with their photo ids, in one query (a LEFT JOIN instead of a prefetch)."""
+    visits: dict[int, dict] = {}
+    rows = (
+        application.site_visits.order_by("-visit_date", "-pk")
+        .values("pk", "visit_date", "attendees", "summary", "photos__pk")
+        .order_by("-visit_date", "-pk", "photos__pk")
+    )
+    for row in rows:
+        visit = visits.setdefault(row["pk"], {**{k: v for k, v in row.items() if k != "photos__pk"}, "photo_ids": []})
+        if row["photos__pk"] is not None:
+            visit["photo_ids"].append(row["photos__pk"])
+    return list(visits.values())
 
 
 def offerer_review_context(*, application: Application) -> dict:

@@ -5,6 +5,7 @@ Views check permissions, call a selector or a service and render; domain errors 
 form errors or messages. Other users' records answer 404.
 """
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from . import exports, review, review_selectors
 from .review_forms import (
@@ -34,7 +35,7 @@ PAGE_SIZE = 25
 
 
 def _workspace(request) -> None:
-    if not request.user.has_perm("applications.review_workspace"):
+    if not rules.has_perm("applications.review_workspace", request.user):
         raise PermissionDenied
 
 
@@ -66,7 +67,7 @@ def queue(request):
             "page_obj": page,
             "querystring": _querystring(request),
             "export_query": _querystring(request, drop=("page", "format")),
-            "is_staff_view": request.user.has_perm("applications.view_review_dashboard"),
+            "is_staff_view": rules.has_perm("applications.view_review_dashboard", request.user),
         },
     )
 
@@ -80,17 +81,24 @@ def queue_export(request, fmt: str):
 
 
 def _allowed(application, user, name: str) -> bool:
+    """Whether the page offers transition ``name``: legal from the current state and allowed
+    by its rules permission (asked of django-rules directly: the same predicate the services
+    check through has_transition_perm, without loading the user's model permissions)."""
     method = getattr(application, name)
-    return can_proceed(method) and has_transition_perm(method, user)
+    if not can_proceed(method):
+        return False
+    meta = method._django_fsm
+    permission = meta.get_transition(meta.field.get_state(application)).permission
+    return rules.has_perm(permission, user, application)
 
 
 def _detail_context(request, application, **bound) -> dict:
     user = request.user
     context = review_selectors.review_detail_context(application=application)
     state = {"expected_status": application.status}
-    can_review = user.has_perm("applications.review", application)
+    can_review = rules.has_perm("applications.review", user, application)
     open_review = application.status in review.OPEN_REVIEW_STATUSES
-    can_assign = user.has_perm("applications.assign_reviewer", application) and (
+    can_assign = rules.has_perm("applications.assign_reviewer", user, application) and (
         application.status == "submitted" or open_review
     )
     context.update(
@@ -112,7 +120,12 @@ def _detail_context(request, application, **bound) -> dict:
         can_record_visit=can_review and application.status in ("under_review", "site_visit"),
         assign_form=bound.get("assign_form")
         or (
-            AssignForm(initial=state, reviewers=review_selectors.reviewer_choices(), prefix="assign")
+            AssignForm(
+                initial=state,
+                reviewers=review_selectors.reviewer_choices(),
+                choices=review_selectors.reviewer_choice_list(),
+                prefix="assign",
+            )
             if can_assign
             else None
         ),
@@ -124,7 +137,7 @@ def _detail_context(request, application, **bound) -> dict:
         refusal_form=bound.get("refusal_form") or DecisionForm(initial=state, prefix="refusal"),
         reconsider_form=bound.get("reconsider_form") or ReasonForm(initial=state, prefix="reconsider"),
         eligible_form=bound.get("eligible_form")
-        or EligibleForm(initial=state, units=application.units.order_by("position", "pk"), prefix="eligible"),
+        or EligibleForm(initial=state, units=context["units"], prefix="eligible"),
         not_eligible_form=bound.get("not_eligible_form") or DecisionForm(initial=state, prefix="not_eligible"),
         checklist_forms=[
             (
@@ -414,7 +427,7 @@ def document(request, ref, pk: int):
 
 @login_required
 def dashboard(request):
-    if not request.user.has_perm("applications.view_review_dashboard"):
+    if not rules.has_perm("applications.view_review_dashboard", request.user):
         raise PermissionDenied
     from . import charts
 
@@ -434,7 +447,7 @@ def _owned(request, ref):
     if (
         application is None
         or application.is_draft
-        or not request.user.has_perm("applications.answer_request", application)
+        or not rules.has_perm("applications.answer_request", request.user, application)
     ):
         raise Http404
     return application
