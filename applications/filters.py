@@ -27,7 +27,10 @@ def _freeze_choices(form) -> None:
 
 def overdue_requests():
     return InfoRequest.objects.filter(
-        application=OuterRef("pk"), closed_at__isnull=True, deadline__lt=timezone.localdate()
+        application=OuterRef("pk"),
+        application__status="info_requested",
+        closed_at__isnull=True,
+        deadline__lt=timezone.localdate(),
     )
 
 

@@ -219,7 +219,7 @@ def reviewer_is_eligible(*, application: Application, reviewer: User) -> bool:
 # --- Assignment, views, checklist, notes ------------------------------------------
 
 
-def application_viewed(*, application: Application, by: User) -> None:
+def application_viewed(*, application: Application, by: User, data: dict | None = None) -> None:
     """Audit a reviewer's or staff member's read of a manifestation.
 
     Reads go to AuditEvent ("application.viewed", never shown to the offerer) rather than
@@ -227,7 +227,7 @@ def application_viewed(*, application: Application, by: User) -> None:
     manifestation, and registering Application with auditlog would also copy every change
     of the frozen JSON package into its diff log.
     """
-    audit.record(target=application, verb="application.viewed", by=by)
+    audit.record(target=application, verb="application.viewed", by=by, data=data)
 
 
 @transaction.atomic
@@ -467,9 +467,12 @@ def info_requests_remind_overdue(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     ids = list(
-        InfoRequest.objects.filter(closed_at__isnull=True, reminded_at__isnull=True, deadline__lt=today).values_list(
-            "pk", flat=True
-        )
+        InfoRequest.objects.filter(
+            closed_at__isnull=True,
+            reminded_at__isnull=True,
+            deadline__lt=today,
+            application__status=ApplicationStatus.INFO_REQUESTED,  # not once withdrawn
+        ).values_list("pk", flat=True)
     )
     for pk in ids:
         with transaction.atomic():

@@ -83,11 +83,17 @@ class InfoRequestForm(StateForm):
 
 
 class ReasonForm(StateForm):
-    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    reason = forms.CharField(
+        label=_("Motivo (sarà comunicato all'offerente)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class DecisionForm(StateForm):
-    reasons = forms.CharField(label=_("Motivazione"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    reasons = forms.CharField(
+        label=_("Motivazione (sarà comunicata all'offerente)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
 
 
 class EligibleForm(DecisionForm):

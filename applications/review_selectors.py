@@ -242,7 +242,9 @@ def review_dashboard(*, today=None) -> dict:
         .order_by("-applications", "comune__name")[:20]
     )
     overdue = list(
-        InfoRequest.objects.filter(closed_at__isnull=True, deadline__lt=today)
+        InfoRequest.objects.filter(
+            closed_at__isnull=True, deadline__lt=today, application__status=ApplicationStatus.INFO_REQUESTED
+        )
         .select_related("application__protocol", "application__assigned_to")
         .order_by("deadline")[:50]
     )

@@ -396,6 +396,7 @@ def attachment(request, ref, pk: int):
     item = review_selectors.attachment_get(application=application, pk=pk)
     if item is None:
         raise Http404
+    review.application_viewed(application=application, by=request.user, data={"attachment": item.pk})
     return _file_response(
         _open(item.file),
         filename=item.filename,
@@ -410,6 +411,7 @@ def visit_photo(request, ref, pk: int):
     photo = review_selectors.site_visit_photo_get(application=application, pk=pk)
     if photo is None:
         raise Http404
+    review.application_viewed(application=application, by=request.user, data={"visit_photo": photo.pk})
     return _file_response(
         _open(photo.file), filename="sopralluogo-%d.%s" % (photo.pk, photo.content_type.split("/")[-1]),
         content_type=photo.content_type, inline=True,
@@ -422,6 +424,7 @@ def document(request, ref, pk: int):
     item = review_selectors.generated_document_get(application=application, pk=pk)
     if item is None:
         raise Http404
+    review.application_viewed(application=application, by=request.user, data={"document": item.pk})
     return _file_response(_open(item.file), filename=item.filename, content_type="application/pdf", inline=True)
 
 

@@ -13,9 +13,20 @@ from tests.accounts.factories import UserFactory
 from tests.applications.factories_review import social_worker, submitted_application
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _territory(transactional_db):
+    """The comuni of the data migration: a transactional test empties every table (see the
+    same fixture in tests/browser/conftest.py for why not serialized_rollback)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("housingmix.territory.migrations.0002_ambito_lodi").seed(apps, None)
 
 
 def _race(*calls):

@@ -242,3 +242,21 @@ def test_dashboard_counts_and_chart(client, login, staff, reviewer, application,
     content = response.content.decode()
     assert "<svg" in content and "In istruttoria" in content and "Presentata" in content
     assert login(reviewer).get(reverse("review:dashboard")).status_code == 403
+
+
+def test_reviewer_downloads_are_audited_and_scoped(client, login, staff, reviewer, application, run_on_commit):
+    application = _assign(application, staff, reviewer, run_on_commit)
+    run_on_commit(review.info_request_create, application=application, items="Visura", by=reviewer)
+    review.info_request_answer(
+        application=application, by=application.created_by, text="ecco", uploads=[(pdf_upload(), "other")]
+    )
+    attachment = Attachment.objects.get(application=application)
+    c = login(reviewer)
+    url = reverse("review:attachment", kwargs={"ref": application.reference, "pk": attachment.pk})
+    response = c.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.filter(verb="application.viewed", actor=reviewer).latest("pk")
+    assert event.data == {"attachment": attachment.pk}
+    other = submitted_application()
+    wrong = reverse("review:attachment", kwargs={"ref": other.reference, "pk": attachment.pk})
+    assert login(staff).get(wrong).status_code == 404
