@@ -147,6 +147,17 @@ class Application(TimeStampedModel):
     package_sha256 = models.CharField(_("impronta SHA-256 del contenuto"), max_length=64, blank=True)
     withdrawn_at = models.DateTimeField(_("ritirata il"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("motivo del ritiro"), blank=True)
+    # Review (istruttoria)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("istruttore"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_applications",
+    )
+    assigned_at = models.DateTimeField(_("assegnata il"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("manifestazione di interesse")
@@ -157,6 +168,7 @@ class Application(TimeStampedModel):
             models.Index(fields=["organisation", "-created_at"]),
             models.Index(fields=["notice", "status"]),
             models.Index(fields=["status", "-submitted_at"]),
+            models.Index(fields=["assigned_to", "status"]),
         ]
 
     def __str__(self):
@@ -195,6 +207,89 @@ class Application(TimeStampedModel):
     def withdraw(self, reason: str):
         self.withdrawn_at = timezone.now()
         self.withdrawal_reason = reason
+
+    # --- Review (istruttoria): DOMAIN.md, "States". Services check the permissions. ---
+    @transition(
+        field=status,
+        source=ApplicationStatus.SUBMITTED,
+        target=ApplicationStatus.UNDER_REVIEW,
+        permission="applications.assign_reviewer",
+    )
+    def start_review(self, reviewer):
+        self.assigned_to = reviewer
+        self.assigned_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.UNDER_REVIEW,
+        target=ApplicationStatus.INFO_REQUESTED,
+        permission="applications.review",
+    )
+    def request_info(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.INFO_REQUESTED,
+        target=ApplicationStatus.UNDER_REVIEW,
+        permission="applications.answer_request",
+    )
+    def answer_info_request(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.INFO_REQUESTED,
+        target=ApplicationStatus.UNDER_REVIEW,
+        permission="applications.review",
+    )
+    def resume_review(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.UNDER_REVIEW,
+        target=ApplicationStatus.SITE_VISIT,
+        permission="applications.review",
+    )
+    def start_site_visit(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.SITE_VISIT,
+        target=ApplicationStatus.ELIGIBLE,
+        permission="applications.decide",
+    )
+    def declare_eligible(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT],
+        target=ApplicationStatus.NOTICE_OF_REFUSAL,
+        permission="applications.decide",
+    )
+    def notify_refusal(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.NOTICE_OF_REFUSAL,
+        target=ApplicationStatus.UNDER_REVIEW,
+        permission="applications.decide",
+    )
+    def reconsider(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.NOTICE_OF_REFUSAL,
+        target=ApplicationStatus.NOT_ELIGIBLE,
+        permission="applications.decide",
+    )
+    def declare_not_eligible(self):
+        self.decided_at = timezone.now()
 
 
 class AttachmentKind(models.TextChoices):
@@ -361,6 +456,10 @@ class ProtocolEntry(models.Model):
 
 class GeneratedKind(models.TextChoices):
     RECEIPT = "receipt", _("Ricevuta di presentazione")
+    INFO_REQUEST = "info_request", _("Richiesta di integrazione documentale")
+    SITE_VISIT_REPORT = "site_visit_report", _("Verbale di sopralluogo")
+    REFUSAL_NOTICE = "refusal_notice", _("Preavviso di diniego")
+    DECISION = "decision", _("Comunicazione dell'esito")
 
 
 def generated_upload_to(instance, filename):
@@ -380,6 +479,8 @@ class GeneratedDocument(models.Model):
     size = models.PositiveBigIntegerField(_("dimensione (byte)"))
     sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
     source_hash = models.CharField(_("impronta del contenuto sorgente"), max_length=64)
+    # The review object (request, visit, decision) a communication renders; empty for the receipt.
+    source_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("generato il"), default=timezone.now)
 
     class Meta:
@@ -406,6 +507,7 @@ class DocumentJob(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="document_jobs")
     kind = models.CharField(max_length=30, choices=GeneratedKind.choices)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -419,3 +521,196 @@ class DocumentJob(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.kind, self.application_id)
+
+
+# --- Review (istruttoria) ---------------------------------------------------------
+
+
+class CheckItem(models.TextChoices):
+    """The review checklist of each unit (DOMAIN.md, "Review (istruttoria) checklist")."""
+
+    ADMISSIBILITY = "admissibility", _("Ammissibilità (avviso aperto, offerente ammesso, dichiarazioni)")
+    DOCUMENTS = "documents", _("Documentazione completa")
+    IN_AMBITO = "in_ambito", _("Alloggio nel territorio dell'Ambito")
+    HABITABILITY = "habitability", _("Agibilità e impianti")
+    CONDITION = "condition", _("Stato di manutenzione e lavori necessari")
+    FITNESS = "fitness", _("Idoneità per i destinatari (superficie per occupante)")
+    COSTS = "costs", _("Costi")
+
+
+class CheckOutcome(models.TextChoices):
+    OK = "ok", _("Conforme")
+    MISSING = "missing", _("Mancante")
+    NOT_OK = "not_ok", _("Non conforme")
+
+
+class ReviewCheck(models.Model):
+    """One checklist item of one unit, as last recorded by a reviewer (the changes are audited)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_checks")
+    unit = models.ForeignKey("properties.HousingUnit", on_delete=models.CASCADE, related_name="review_checks")
+    item = models.CharField(_("verifica"), max_length=20, choices=CheckItem.choices)
+    outcome = models.CharField(_("esito"), max_length=10, choices=CheckOutcome.choices, blank=True)
+    note = models.TextField(_("nota"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("aggiornata il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verifica istruttoria")
+        verbose_name_plural = _("verifiche istruttorie")
+        ordering = ["unit", "item"]
+        constraints = [models.UniqueConstraint(fields=["unit", "item"], name="reviewcheck_unique_unit_item")]
+
+    def __str__(self):
+        return "%s: %s" % (self.get_item_display(), self.get_outcome_display())
+
+
+class InternalNote(models.Model):
+    """A reviewer's note on a manifestation: never shown to the offerer."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("nota interna"))
+    created_at = models.DateTimeField(_("scritta il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nota interna")
+        verbose_name_plural = _("note interne")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return "%s %s" % (self.application_id, self.created_at)
+
+
+class InfoRequest(models.Model):
+    """A soccorso istruttorio: what is missing, by when; answered by an integrazione."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="info_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    items = models.TextField(_("documenti o chiarimenti richiesti"))
+    deadline = models.DateField(_("termine per rispondere"))
+    created_at = models.DateTimeField(_("richiesta il"), default=timezone.now)
+    protocol = models.OneToOneField(
+        ProtocolEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    answered_at = models.DateTimeField(_("risposta il"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("sollecito all'istruttore il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("richiesta di integrazione")
+        verbose_name_plural = _("richieste di integrazione")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["closed_at", "deadline"])]
+
+    def __str__(self):
+        return "%s %s" % (self.application_id, self.deadline)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline < timezone.localdate()
+
+
+class ReplyKind(models.TextChoices):
+    INTEGRATION = "integration", _("Integrazione documentale")
+    OBSERVATIONS = "observations", _("Osservazioni al preavviso di diniego")
+
+
+class OffererReply(models.Model):
+    """What the offerer filed in answer to a request or a preavviso: protocolled on arrival."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="replies")
+    kind = models.CharField(_("tipo"), max_length=20, choices=ReplyKind.choices)
+    info_request = models.ForeignKey(
+        InfoRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    decision = models.ForeignKey("Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    text = models.TextField(_("testo"), blank=True)
+    attachments = models.ManyToManyField(Attachment, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("presentata il"), default=timezone.now)
+    protocol = models.OneToOneField(ProtocolEntry, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = _("risposta dell'offerente")
+        verbose_name_plural = _("risposte dell'offerente")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.protocol.display_number
+
+
+def visit_photo_upload_to(instance, filename):
+    return "private/visits/%s/%s" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
+
+
+class SiteVisit(models.Model):
+    """A sopralluogo: when, who attended, the outcome of each checklist item and photos."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="site_visits")
+    visit_date = models.DateField(_("data del sopralluogo"))
+    attendees = models.TextField(_("presenti"))
+    outcomes = models.JSONField(_("esiti"), default=list, blank=True)
+    summary = models.TextField(_("esito complessivo"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("registrato il"), default=timezone.now)
+    protocol = models.OneToOneField(
+        ProtocolEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("sopralluogo")
+        verbose_name_plural = _("sopralluoghi")
+        ordering = ["-visit_date", "-pk"]
+
+    def __str__(self):
+        return "%s %s" % (self.application_id, self.visit_date)
+
+
+class SiteVisitPhoto(models.Model):
+    visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("fotografia"), upload_to=visit_photo_upload_to)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(_("didascalia"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("fotografia del sopralluogo")
+        verbose_name_plural = _("fotografie del sopralluogo")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.caption or str(self.pk)
+
+
+class DecisionKind(models.TextChoices):
+    REFUSAL_NOTICE = "refusal_notice", _("Preavviso di diniego")
+    ELIGIBLE = "eligible", _("Idonea")
+    NOT_ELIGIBLE = "not_eligible", _("Non idonea")
+
+
+class Decision(models.Model):
+    """A decision on a manifestation, with its reasons and outgoing protocol number."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("tipo"), max_length=20, choices=DecisionKind.choices)
+    reasons = models.TextField(_("motivazione"))
+    units = models.ManyToManyField("properties.HousingUnit", blank=True, related_name="+")
+    reply_deadline = models.DateField(_("termine per le osservazioni"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decisa il"), default=timezone.now)
+    protocol = models.OneToOneField(ProtocolEntry, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = _("decisione")
+        verbose_name_plural = _("decisioni")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return "%s %s" % (self.get_kind_display(), self.protocol.display_number)

@@ -28,3 +28,43 @@ rules.add_perm("applications.edit_draft", is_application_owner & is_draft)
 rules.add_perm("applications.submit", is_application_owner & is_draft)
 rules.add_perm("applications.withdraw_application", is_application_owner)
 rules.add_perm("applications.download_files", is_application_owner | is_ambito_staff)
+
+
+# --- Review (istruttoria) -------------------------------------------------------
+# A social worker acts only on the manifestations assigned to them; Ambito staff assign,
+# review and decide on every one. Reviewers and staff never act as the offerer, and an
+# offerer (even one who is also a reviewer) never reviews their own manifestation.
+
+
+@rules.predicate
+def is_social_worker(user):
+    from housingmix.accounts.roles import Role
+
+    return user.is_authenticated and user.has_role(Role.SOCIAL_WORKER)
+
+
+@rules.predicate
+def is_assigned_reviewer(user, application):
+    return (
+        user.is_authenticated
+        and application is not None
+        and application.assigned_to_id is not None
+        and application.assigned_to_id == user.pk
+    )
+
+
+@rules.predicate
+def is_submitted(user, application):
+    return application is not None and not application.is_draft
+
+
+is_reviewer = is_ambito_staff | (is_social_worker & is_assigned_reviewer)
+
+rules.add_perm("applications.review_workspace", is_ambito_staff | is_social_worker)
+rules.add_perm("applications.review_record", is_submitted & is_reviewer & ~is_application_owner)
+rules.add_perm("applications.assign_reviewer", is_ambito_staff & ~is_application_owner)
+rules.add_perm("applications.review", is_reviewer & ~is_application_owner)
+rules.add_perm("applications.decide", is_reviewer & ~is_application_owner)
+rules.add_perm("applications.answer_request", is_application_owner)
+rules.add_perm("applications.view_review_dashboard", is_ambito_staff)
+rules.add_perm("properties.view_registry", is_ambito_staff)

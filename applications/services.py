@@ -493,10 +493,13 @@ def document_jobs_send(*, job_ids: list[int]) -> int:
 
 
 def document_jobs_resend_pending(*, older_than_seconds: int = 30) -> int:
-    """Send again every job pending for longer than ``older_than_seconds``."""
+    """Send again every receipt job pending for longer than ``older_than_seconds`` (the review's
+    communications have their own sweep, ``review.review_jobs_resend_pending``)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
-        DocumentJob.objects.filter(done_at__isnull=True, requested_at__lte=cutoff).values_list("pk", flat=True)[:500]
+        DocumentJob.objects.filter(
+            kind=GeneratedKind.RECEIPT, done_at__isnull=True, requested_at__lte=cutoff
+        ).values_list("pk", flat=True)[:500]
     )
     return document_jobs_send(job_ids=ids)
 

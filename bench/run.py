@@ -15,7 +15,7 @@ from pathlib import Path
 # standard library; the project root goes there instead, so `bench` is a package.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench import pages, prepare, report  # noqa: E402
+from bench import pages, prepare, report, review_bench  # noqa: E402
 from bench.common import PYTHON, ROOT, WORK, BenchError, Knobs, knobs_from_env, log, run_checked  # noqa: E402
 
 
@@ -40,8 +40,23 @@ def measure_pdf(slug: str, knobs: Knobs) -> report.PdfResults:
     return report.PdfResults(**json.loads(out.read_text()))
 
 
+def main_review() -> int:
+    """Only the review pages (``bench/run.py --review``): no wrk, no gunicorn."""
+    try:
+        prepare.fresh_workdir()
+        section = review_bench.render(review_bench.measure())
+    except BenchError as error:
+        print("bench: %s" % error, file=sys.stderr)
+        return 1
+    report.append(section)
+    print(section)
+    return 0
+
+
 def main() -> int:
     _exit_on_sigterm()
+    if "--review" in sys.argv[1:]:
+        return main_review()
     try:
         knobs = knobs_from_env()
         wrk_path = prepare.ensure_wrk()
@@ -49,10 +64,12 @@ def main() -> int:
         slug = prepare.seed()
         page_results = pages.measure(wrk_path, knobs, slug)
         pdf_results = measure_pdf(slug, knobs)
+        review_results = review_bench.measure()
     except BenchError as error:
         print("bench: %s" % error, file=sys.stderr)
         return 1
     section = report.render(pages=page_results, pdf=pdf_results, knobs=knobs, wrk_path=wrk_path, slug=slug)
+    section += "\n" + review_bench.render(review_results).replace("## Review pages", "### Review pages", 1)
     report.append(section)
     print(section)
     log("appended to %s", report.RESULTS)

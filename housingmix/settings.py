@@ -308,3 +308,22 @@ LOGGING = {
 PORTAL_AMBITO_CODE = env("PORTAL_AMBITO_CODE", default="lodi")
 # Minimum days between opening and deadline: 15 days on the Albo pretorio, 20 for co-design calls.
 NOTICE_MIN_OPEN_DAYS = {"interest": 15, "codesign": 20, "other": 15}
+
+# --- Review (istruttoria) ---------------------------------------------------------
+# Minimum surface per occupant (health ministry decree of 5 July 1975, art. 2): m² for one
+# person, for two, and for each further person.
+REVIEW_SURFACE_PER_OCCUPANT = tuple(env.list("REVIEW_SURFACE_PER_OCCUPANT", cast=int, default=[28, 38, 10]))
+# Soccorso istruttorio: days the offerer has to answer, counted in business days (Italian
+# public holidays and weekends skipped) unless REVIEW_INFO_REQUEST_BUSINESS_DAYS is false.
+REVIEW_INFO_REQUEST_DAYS = env.int("REVIEW_INFO_REQUEST_DAYS", default=10)
+REVIEW_INFO_REQUEST_BUSINESS_DAYS = env.bool("REVIEW_INFO_REQUEST_BUSINESS_DAYS", default=True)
+# Preavviso di diniego (L. 241/1990 art. 10-bis): ten calendar days to reply.
+REVIEW_REFUSAL_REPLY_DAYS = env.int("REVIEW_REFUSAL_REPLY_DAYS", default=10)
+CELERY_BEAT_SCHEDULE["applications-info-requests-overdue"] = {
+    "task": "applications.tasks.info_requests_remind_overdue_task",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["applications-review-document-jobs-sweep"] = {
+    "task": "applications.tasks.review_document_jobs_sweep_task",
+    "schedule": 60.0,
+}

@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path(_("area-personale/manifestazioni/"), include("applications.urls")),
     path(_("area-personale/"), include("housingmix.accounts.urls")),
     path(_("account/"), include("allauth.urls")),
+    path(_("istruttoria/"), include("applications.review_urls")),
+    path(_("registro-alloggi/"), include("properties.urls")),
     path(_("privacy/"), core_views.static_page, {"template": "pages/privacy.html"}, name="privacy"),
     path(_("accessibilita/"), core_views.static_page, {"template": "pages/accessibility.html"}, name="accessibility"),
     path(_("note-legali/"), core_views.static_page, {"template": "pages/legal_notes.html"}, name="legal_notes"),

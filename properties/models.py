@@ -210,3 +210,42 @@ class HousingUnit(TimeStampedModel):
     def get_guarantees_display(self) -> list[str]:
         labels = dict(Guarantee.choices)
         return [labels.get(g, g) for g in self.guarantees]
+
+
+class RegistryEntry(TimeStampedModel):
+    """A unit in the registry of available housing (DOMAIN.md): created when it is declared eligible.
+
+    Availability is copied from the filed offer at that moment, so later reading does not
+    depend on the frozen manifestation and staff can keep it up to date.
+    """
+
+    unit = models.OneToOneField(
+        HousingUnit, verbose_name=_("alloggio"), on_delete=models.PROTECT, related_name="registry_entry"
+    )
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("manifestazione"), on_delete=models.PROTECT, related_name="+"
+    )
+    comune = models.ForeignKey("territory.Comune", verbose_name=_("comune"), on_delete=models.PROTECT, related_name="+")
+    available_from = models.DateField(_("disponibile dal"), null=True, blank=True)
+    available_until = models.DateField(_("disponibile fino al"), null=True, blank=True)
+    availability_form = models.CharField(
+        _("forma di messa a disposizione"), max_length=20, choices=AvailabilityForm.choices, blank=True
+    )
+    monthly_rent = models.DecimalField(_("canone mensile (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    beds = models.PositiveSmallIntegerField(_("posti letto"), null=True, blank=True)
+    surface_m2 = models.DecimalField(_("superficie (m²)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    step_free = models.BooleanField(_("accesso senza barriere architettoniche"), default=False)
+    co_housing = models.BooleanField(_("disponibile per il co-housing"), default=False)
+    is_available = models.BooleanField(_("disponibile"), default=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("alloggio del registro")
+        verbose_name_plural = _("registro degli alloggi")
+        ordering = ["comune__name", "available_from", "pk"]
+        indexes = [models.Index(fields=["is_available", "comune"])]
+
+    def __str__(self):
+        return str(self.unit)
+
+    def get_absolute_url(self):
+        return reverse("registry:detail", kwargs={"pk": self.pk})

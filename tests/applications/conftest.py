@@ -11,6 +11,7 @@ from housingmix.accounts.roles import Role
 from housingmix.notices.models import NoticeKind
 from housingmix.territory.models import Comune
 from tests.accounts.factories import UserFactory
+from tests.applications.factories_review import social_worker, submitted_application
 from tests.notices.factories import NoticeFactory
 
 
@@ -18,9 +19,16 @@ def person_tax_code(surname="Rossi", name="Maria", birth="01/02/1970") -> str:
     return codicefiscale.encode(lastname=surname, firstname=name, gender="F", birthdate=birth, birthplace="Lodi")
 
 
-def pdf_upload(name="documento.pdf") -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+def pdf_upload(name: str = "visura.pdf", text: str = "integrazione") -> SimpleUploadedFile:
+    """A small valid PDF (content sniffing needs the real magic bytes)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
 
 
 def png_upload(name="foto.png") -> SimpleUploadedFile:
@@ -61,3 +69,22 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return func(*args, **kwargs)
 
     return runner
+
+
+@pytest.fixture
+def reviewer(db):
+    return social_worker("Lodi", first_name="Sara", last_name="Neri")
+
+
+@pytest.fixture
+def application(db):
+    return submitted_application(units=2)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        return client
+
+    return _login

@@ -1,0 +1,52 @@
+"""The unit registry for Ambito staff: list with filters, detail, export."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from applications import exports
+from applications.fitness import unit_fit
+
+from . import selectors
+
+PAGE_SIZE = 25
+
+
+def _staff(request) -> None:
+    if not request.user.has_perm("properties.view_registry"):
+        raise PermissionDenied
+
+
+@login_required
+def registry_list(request):
+    _staff(request)
+    filterset = selectors.registry_filterset(data=request.GET or None)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/registry_list.html",
+        {"filter": filterset, "page_obj": page, "querystring": query.urlencode()},
+    )
+
+
+@login_required
+def registry_export(request, fmt: str):
+    _staff(request)
+    filterset = selectors.registry_filterset(data=request.GET or None)
+    header, rows = exports.registry_rows(filterset.qs)
+    return exports.response(fmt=fmt, name="registro-alloggi", header=header, rows=rows)
+
+
+@login_required
+def registry_detail(request, pk: int):
+    _staff(request)
+    entry = selectors.registry_entry_get(pk=pk)
+    if entry is None:
+        raise Http404
+    return render(
+        request, "registry/registry_detail.html", {"entry": entry, "unit": entry.unit, "fit": unit_fit(entry.unit)}
+    )
