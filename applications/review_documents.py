@@ -1,7 +1,7 @@
 """Communications of the review as tagged PDF/UA-1 in Italian: request for documents,
 site visit report, preavviso di diniego and outcome letter.
 
-Uses the WeasyPrint helpers of the notices (``render_pdf``, ``_context``), so every
+Uses the shared WeasyPrint helpers (``housingmix.core.pdf``), so every
 portal PDF has the same header, fonts and page numbers.
 """
 
@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from housingmix.notices.documents import _context, render_pdf, source_hash  # noqa: F401 (re-exported)
+from housingmix.core.pdf import pdf_context, render_pdf, source_hash  # noqa: F401 (re-exported)
 
 from .fitness import unit_fit
 from .models import CheckItem, CheckOutcome, Decision, DecisionKind, GeneratedKind, InfoRequest, SiteVisit
@@ -52,7 +52,7 @@ def communication_html(*, kind: str, source_id: int) -> tuple[str, str]:
         application = source.application
         title = _title(kind, source)
         units = list(application.units.select_related("comune").order_by("position", "pk"))
-        context = _context(
+        context = pdf_context(
             title=title,
             kind=kind,
             source=source,
