@@ -1,10 +1,11 @@
-"""Two reviewers acting on the same manifestation at once: exactly one wins (PostgreSQL)."""
+"""Two reviewers acting on the same manifestation at once: exactly one wins (row locks on
+PostgreSQL, immediate transactions on SQLite)."""
 
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from applications import review
 from applications.models import Application, ApplicationStatus, Decision, InfoRequest
@@ -12,10 +13,7 @@ from housingmix.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.applications.factories_review import social_worker, submitted_application
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
