@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +20,9 @@ def personal_area(request):
         {
             "memberships": organisation_list_for_user(user=user),
             "can_register_organisation": user.has_perm("accounts.register_organisation"),
+            "can_review": rules.has_perm("applications.review_workspace", user),
+            "can_see_dashboard": rules.has_perm("applications.view_review_dashboard", user),
+            "can_see_registry": rules.has_perm("properties.view_registry", user),
         },
     )
 
