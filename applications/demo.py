@@ -224,7 +224,7 @@ def seed_demo_applications(*, password: str) -> int:
         )
         _documents(application, marco)
         _declare(application, marco, id_number="CA10000AA")
-        services.application_submit(application=application, by=marco)
+        marco_application = services.application_submit(application=application, by=marco)
         created += 1
 
         # A parish: a flat in the parish house on free loan.
@@ -298,7 +298,7 @@ def seed_demo_applications(*, password: str) -> int:
         )
         _documents(application, aler_user)
         _declare(application, aler_user, id_number="CA30000CC")
-        services.application_submit(application=application, by=aler_user)
+        aler_application = services.application_submit(application=application, by=aler_user)
         created += 1
 
         # A cooperative (ETS) still drafting: one flat, documents missing.
@@ -330,4 +330,36 @@ def seed_demo_applications(*, password: str) -> int:
             ],
         )
         created += 1
+        _review(marco_application, aler_application)
     return created
+
+
+def _review(eligible: Application, questioned: Application) -> None:
+    """Some review history: one manifestation declared eligible (its units in the registry)
+    after checks and a site visit, another waiting for documents."""
+    from . import review
+    from .models import CheckItem, CheckOutcome
+
+    staff = User.objects.get(email="staff@housingmix.demo")
+    worker = User.objects.get(email="assistente@housingmix.demo")
+    review.review_assign(application=eligible, reviewer=worker, by=staff)
+    for unit in eligible.units.all():
+        checks = {item: (CheckOutcome.OK, "") for item in CheckItem.values}
+        review.review_checks_save(application=eligible, unit=unit, checks=checks, by=worker)
+    review.site_visit_record(
+        application=eligible,
+        by=worker,
+        visit_date=timezone.localdate(),
+        attendees="Chiara Galli (assistente sociale), Marco Rossi (proprietario)",
+        outcomes={item: (CheckOutcome.OK, "") for item in CheckItem.values},
+        summary="Alloggi in buono stato, arredati e subito abitabili.",
+    )
+    review.decision_eligible(
+        application=eligible, by=staff, reasons="Alloggi conformi ai requisiti dell'avviso e idonei ai destinatari."
+    )
+    review.review_assign(application=questioned, reviewer=staff, by=staff)
+    review.info_request_create(
+        application=questioned,
+        by=staff,
+        items="Certificati di conformità degli impianti elettrico e gas dei due alloggi.",
+    )
