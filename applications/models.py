@@ -190,6 +190,18 @@ class Application(TimeStampedModel):
         return self.protocol.display_number if self.protocol_id else ""
 
     @property
+    def comune_names(self) -> list[str]:
+        """The comuni of the units, each once (uses ``unit_list`` when a selector prefetched it)."""
+        units = getattr(self, "unit_list", None)
+        if units is None:
+            units = self.units.select_related("comune")
+        names: list[str] = []
+        for unit in units:
+            if unit.comune_id and unit.comune.name not in names:
+                names.append(unit.comune.name)
+        return names
+
+    @property
     def is_person(self) -> bool:
         return self.offerer_type == PERSON_OFFERER
 
