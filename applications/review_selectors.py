@@ -151,6 +151,15 @@ VERB_LABELS = {
     "application.declared_eligible": _("Dichiarata idonea"),
     "application.declared_not_eligible": _("Dichiarata non idonea"),
     "application.withdrawn": _("Ritirata"),
+    "application.receipt_generated": _("Ricevuta generata"),
+    "application.receipt_emailed": _("Ricevuta inviata per e-mail"),
+    "application.unit_added": _("Alloggio aggiunto alla bozza"),
+    "application.unit_duplicated": _("Alloggio duplicato nella bozza"),
+    "application.unit_removed": _("Alloggio tolto dalla bozza"),
+    "application.attachment_added": _("Documento caricato"),
+    "application.attachment_removed": _("Documento tolto dalla bozza"),
+    "application.viewed": _("Consultazione"),
+    "application.file_downloaded": _("Documento scaricato"),
 }
 
 
