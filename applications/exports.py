@@ -67,15 +67,47 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str) -
     return out.getvalue()
 
 
+def body_bytes(*, fmt: str, name: str, header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    return csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows, title=name)
+
+
+def filename_for(*, name: str, fmt: str) -> str:
+    return "%s-%s.%s" % (name, timezone.localtime().strftime("%Y%m%d-%H%M"), fmt)
+
+
 def response(*, fmt: str, name: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    body = csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows, title=name)
+    body = body_bytes(fmt=fmt, name=name, header=header, rows=rows)
+    return file_response(body, fmt=fmt, filename=filename_for(name=name, fmt=fmt))
+
+
+def file_response(body, *, fmt: str, filename: str) -> HttpResponse:
     result = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    result["Content-Disposition"] = 'attachment; filename="%s-%s.%s"' % (name, stamp, fmt)
+    result["Content-Disposition"] = 'attachment; filename="%s"' % filename
     result["Cache-Control"] = "private, no-store"
     return result
+
+
+def filtered(*, kind: str, user, query: str):
+    """(file name stem, queryset) of an export: the same filters and scope as the page."""
+    from django.http import QueryDict
+
+    from properties import selectors as registry_selectors
+
+    from . import review_selectors
+    from .models import ExportKind
+
+    data = QueryDict(query) or None
+    if kind == ExportKind.REVIEW_QUEUE:
+        return "istruttorie", review_selectors.review_queue_filterset(user=user, data=data).qs
+    return "registro-alloggi", registry_selectors.registry_filterset(data=data).qs
+
+
+def rows_for(*, kind: str, queryset) -> tuple[list[str], list[list]]:
+    from .models import ExportKind
+
+    return review_queue_rows(queryset) if kind == ExportKind.REVIEW_QUEUE else registry_rows(queryset)
 
 
 def review_queue_rows(queryset) -> tuple[list[str], list[list]]:

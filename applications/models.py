@@ -726,3 +726,54 @@ class Decision(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.get_kind_display(), self.protocol.display_number)
+
+
+class ExportKind(models.TextChoices):
+    REVIEW_QUEUE = "review_queue", _("Manifestazioni in istruttoria")
+    REGISTRY = "registry", _("Registro degli alloggi")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("In preparazione")
+    DONE = "done", _("Pronta")
+    FAILED = "failed", _("Non riuscita")
+
+
+def export_upload_to(instance, filename):
+    return "private/exports/%s/%s" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
+
+
+class ExportJob(models.Model):
+    """One export of the review queue or of the registry, filters as requested.
+
+    Every export is recorded (who took which data, when, how many rows). Small ones are
+    sent at once and keep no file; large ones are built by the worker, kept for the requester
+    for ``EXPORT_RETENTION_DAYS`` and then deleted.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("richiesta da"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("dati"), max_length=20, choices=ExportKind.choices)
+    fmt = models.CharField(_("formato"), max_length=4)
+    query = models.TextField(_("filtri"), blank=True)
+    status = models.CharField(_("stato"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    rows = models.PositiveIntegerField(_("righe"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=export_upload_to, blank=True)
+    filename = models.CharField(_("nome del file"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("richiesta il"), default=timezone.now)
+    done_at = models.DateTimeField(_("pronta il"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("esportazione")
+        verbose_name_plural = _("esportazioni")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return "%s %s" % (self.get_kind_display(), self.created_at)

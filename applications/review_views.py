@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
-from . import exports, review, review_selectors
+from . import exports, review, review_selectors, services
+from .models import ExportJob, ExportKind, ExportStatus
 from .review_forms import (
     AssignForm,
     ChecklistForm,
@@ -72,12 +73,56 @@ def queue(request):
     )
 
 
+def export_view(request, *, kind: str, fmt: str):
+    """Small exports are downloaded at once; large ones are built by the worker and listed on
+    the exports page. Both are recorded (services.export_request)."""
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404
+    query = request.GET.copy()
+    query.pop("page", None)
+    try:
+        job, body = services.export_request(kind=kind, fmt=fmt, query=query.urlencode(), by=request.user)
+    except ValidationError:
+        raise Http404 from None
+    if body is not None:
+        return exports.file_response(body, fmt=fmt, filename=job.filename)
+    messages.info(
+        request,
+        _("L'esportazione di %(rows)s righe è in preparazione: la trovi in questa pagina appena è pronta.")
+        % {"rows": job.rows},
+    )
+    return redirect("review:exports")
+
+
 @login_required
 def queue_export(request, fmt: str):
     _workspace(request)
-    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None)
-    header, rows = exports.review_queue_rows(filterset.qs)
-    return exports.response(fmt=fmt, name="istruttorie", header=header, rows=rows)
+    return export_view(request, kind=ExportKind.REVIEW_QUEUE, fmt=fmt)
+
+
+@login_required
+def export_list(request):
+    """The user's own exports of the last days, with their state and download links."""
+    _workspace(request)
+    jobs = list(ExportJob.objects.filter(requested_by=request.user).order_by("-created_at", "-pk")[:20])
+    pending = any(job.status == ExportStatus.PENDING for job in jobs)
+    return render(request, "review/exports.html", {"jobs": jobs, "pending": pending})
+
+
+@login_required
+def export_download(request, pk: int):
+    job = ExportJob.objects.filter(pk=pk, requested_by=request.user, status=ExportStatus.DONE).first()
+    if job is None or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=exports.CONTENT_TYPES[job.fmt], as_attachment=True, filename=job.filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _allowed(application, user, name: str) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -32,6 +33,9 @@ from .models import (
     Attachment,
     AttachmentKind,
     DocumentJob,
+    ExportJob,
+    ExportKind,
+    ExportStatus,
     GeneratedDocument,
     GeneratedKind,
     ProtocolCounter,
@@ -608,3 +612,107 @@ def document_job_run(*, job_id: int) -> GeneratedDocument | None:
         DocumentJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=type(error).__name__)
         raise
     return document
+
+
+# --- Exports ---------------------------------------------------------------------------
+
+
+def export_permitted(*, kind: str, user: User) -> bool:
+    from .models import ExportKind
+
+    permission = "applications.review_workspace" if kind == ExportKind.REVIEW_QUEUE else "properties.view_registry"
+    return rules.has_perm(permission, user)
+
+
+@transaction.atomic
+def export_request(*, kind: str, fmt: str, query: str, by: User) -> tuple[ExportJob, bytes | None]:
+    """Record an export and, for at most ``EXPORT_SYNC_MAX_ROWS`` rows, build it now.
+
+    Returns the job and the file's bytes (None when the worker builds it: it is sent after
+    commit, and the sweep sends it again if the broker is down). Either way the export is
+    in the audit trail. Raises PermissionDenied for users who may not see these data.
+    """
+    from . import exports
+
+    if not export_permitted(kind=kind, user=by):
+        raise PermissionDenied
+    if fmt not in exports.CONTENT_TYPES or kind not in ExportKind.values:
+        raise ValidationError(_("Formato di esportazione non disponibile."))
+    name, queryset = exports.filtered(kind=kind, user=by, query=query)
+    count = queryset.count()
+    job = ExportJob.objects.create(requested_by=by, kind=kind, fmt=fmt, query=query[:2000], rows=count)
+    audit.record(target=job, verb="export.requested", by=by, data={"kind": kind, "fmt": fmt, "rows": count})
+    if count > settings.EXPORT_SYNC_MAX_ROWS:
+        transaction.on_commit(lambda: export_jobs_send(job_ids=[job.pk]))
+        return job, None
+    header, rows = exports.rows_for(kind=kind, queryset=queryset)
+    body = exports.body_bytes(fmt=fmt, name=name, header=header, rows=rows)
+    job.status, job.done_at = ExportStatus.DONE, timezone.now()
+    job.filename = exports.filename_for(name=name, fmt=fmt)
+    job.save(update_fields=["status", "done_at", "filename"])
+    return job, body
+
+
+def export_jobs_send(*, job_ids: list[int]) -> int:
+    """Enqueue export jobs; a broker failure is logged and left to the sweep."""
+    from .tasks import export_job_run_task
+
+    sent = 0
+    for job_id in job_ids:
+        try:
+            export_job_run_task.apply_async(kwargs={"job_id": job_id})
+            sent += 1
+        except Exception as error:  # broker down: the job stays pending
+            logger.warning("export job %s not sent (%s); the sweep will retry", job_id, type(error).__name__)
+    return sent
+
+
+def export_job_run(*, job_id: int) -> ExportJob | None:
+    """Build the file of a pending export with the requester's own scope; None if already done.
+
+    Safe to run twice: the file is stored under a lock on the job row, once.
+    """
+    from . import exports
+
+    job = ExportJob.objects.select_related("requested_by").filter(pk=job_id, status=ExportStatus.PENDING).first()
+    if job is None:
+        return None
+    try:
+        name, queryset = exports.filtered(kind=job.kind, user=job.requested_by, query=job.query)
+        header, rows = exports.rows_for(kind=job.kind, queryset=queryset)
+        body = exports.body_bytes(fmt=job.fmt, name=name, header=header, rows=rows)
+    except Exception as error:
+        ExportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=type(error).__name__)
+        raise
+    with transaction.atomic():
+        locked = ExportJob.objects.select_for_update().filter(pk=job.pk, status=ExportStatus.PENDING).first()
+        if locked is None:
+            return None
+        locked.filename = exports.filename_for(name=name, fmt=locked.fmt)
+        locked.rows = len(rows)
+        locked.file.save("export", ContentFile(body), save=False)
+        locked.status, locked.done_at = ExportStatus.DONE, timezone.now()
+        locked.attempts += 1
+        locked.save()
+    return locked
+
+
+def export_jobs_sweep(*, older_than_seconds: int = 30) -> int:
+    """Send again the exports still pending; mark as failed those pending for a day; delete
+    the files older than ``EXPORT_RETENTION_DAYS`` (they hold personal data)."""
+    now = timezone.now()
+    ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lte=now - timedelta(days=1)).update(
+        status=ExportStatus.FAILED
+    )
+    expired = ExportJob.objects.filter(created_at__lte=now - timedelta(days=settings.EXPORT_RETENTION_DAYS)).exclude(
+        file=""
+    )
+    names = list(expired.values_list("file", flat=True))
+    expired.update(file="")
+    delete_files(names)
+    ids = list(
+        ExportJob.objects.filter(
+            status=ExportStatus.PENDING, created_at__lte=now - timedelta(seconds=older_than_seconds)
+        ).values_list("pk", flat=True)[:100]
+    )
+    return export_jobs_send(job_ids=ids)

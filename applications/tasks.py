@@ -45,3 +45,18 @@ def info_requests_remind_overdue_task() -> int:
     from . import review
 
     return review.info_requests_remind_overdue()
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=10, retry_backoff_max=300, max_retries=5
+)
+def export_job_run_task(self, *, job_id: int) -> int | None:
+    """Build one large export (CSV or XLSX); returns the job id, None if it was already done."""
+    job = services.export_job_run(job_id=job_id)
+    return job.pk if job else None
+
+
+@shared_task(acks_late=True)
+def export_jobs_sweep_task() -> int:
+    """Re-send pending exports and delete expired export files."""
+    return services.export_jobs_sweep()

@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.document_jobs_sweep_task",
         "schedule": 60.0,
     },
+    "applications-exports-sweep": {
+        "task": "applications.tasks.export_jobs_sweep_task",
+        "schedule": 60.0,
+    },
     "notices-close-expired": {
         "task": "housingmix.notices.tasks.notices_close_expired_task",
         "schedule": 300.0,
@@ -327,3 +331,8 @@ CELERY_BEAT_SCHEDULE["applications-review-document-jobs-sweep"] = {
     "task": "applications.tasks.review_document_jobs_sweep_task",
     "schedule": 60.0,
 }
+
+# Exports: up to this many rows are sent at once; larger ones are built by the worker.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=1000)
+# Days an export file (personal data) is kept for its requester before deletion.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)

@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from applications import exports
 from applications.fitness import unit_fit
+from applications.models import ExportKind
+from applications.review_views import export_view
 
 from . import selectors
 
@@ -36,9 +37,7 @@ def registry_list(request):
 @login_required
 def registry_export(request, fmt: str):
     _staff(request)
-    filterset = selectors.registry_filterset(data=request.GET or None)
-    header, rows = exports.registry_rows(filterset.qs)
-    return exports.response(fmt=fmt, name="registro-alloggi", header=header, rows=rows)
+    return export_view(request, kind=ExportKind.REGISTRY, fmt=fmt)
 
 
 @login_required
