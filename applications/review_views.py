@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
+
+from housingmix.core.files import private_file_response
 
 from . import exports, review, review_selectors, services
 from .models import ExportJob, ExportKind, ExportStatus
@@ -114,15 +116,7 @@ def export_download(request, pk: int):
     job = ExportJob.objects.filter(pk=pk, requested_by=request.user, status=ExportStatus.DONE).first()
     if job is None or not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, content_type=exports.CONTENT_TYPES[job.fmt], as_attachment=True, filename=job.filename
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(job.file, filename=job.filename, content_type=exports.CONTENT_TYPES[job.fmt])
 
 
 def _allowed(application, user, name: str) -> bool:
@@ -422,19 +416,6 @@ def not_eligible(request, ref):
     )
 
 
-def _file_response(handle, *, filename: str, content_type: str, inline: bool):
-    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _open(field):
-    try:
-        return field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-
-
 @login_required
 def attachment(request, ref, pk: int):
     application = _application(request, ref)
@@ -442,8 +423,8 @@ def attachment(request, ref, pk: int):
     if item is None:
         raise Http404
     review.application_viewed(application=application, by=request.user, data={"attachment": item.pk})
-    return _file_response(
-        _open(item.file),
+    return private_file_response(
+        item.file,
         filename=item.filename,
         content_type=item.content_type,
         inline=item.content_type == "application/pdf",
@@ -457,8 +438,8 @@ def visit_photo(request, ref, pk: int):
     if photo is None:
         raise Http404
     review.application_viewed(application=application, by=request.user, data={"visit_photo": photo.pk})
-    return _file_response(
-        _open(photo.file), filename="sopralluogo-%d.%s" % (photo.pk, photo.content_type.split("/")[-1]),
+    return private_file_response(
+        photo.file, filename="sopralluogo-%d.%s" % (photo.pk, photo.content_type.split("/")[-1]),
         content_type=photo.content_type, inline=True,
     )  # fmt: skip
 
@@ -470,7 +451,7 @@ def document(request, ref, pk: int):
     if item is None:
         raise Http404
     review.application_viewed(application=application, by=request.user, data={"document": item.pk})
-    return _file_response(_open(item.file), filename=item.filename, content_type="application/pdf", inline=True)
+    return private_file_response(item.file, filename=item.filename, content_type="application/pdf", inline=True)
 
 
 @login_required
@@ -575,4 +556,4 @@ def offerer_document(request, ref, pk: int):
     item = review_selectors.generated_document_get(application=application, pk=pk)
     if item is None:
         raise Http404
-    return _file_response(_open(item.file), filename=item.filename, content_type="application/pdf", inline=False)
+    return private_file_response(item.file, filename=item.filename, content_type="application/pdf", inline=False)

@@ -1,5 +1,6 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from . import views
 
@@ -26,3 +27,7 @@ urlpatterns = [
     path(_("<uuid:ref>/elimina/"), views.application_delete, name="delete"),
     path(_("<uuid:ref>/documenti/<int:pk>/"), views.generated_download, name="generated"),
 ]
+
+# Every page here shows an offerer's personal data: never kept by browsers or proxies.
+for pattern in urlpatterns:
+    pattern.callback = never_cache(pattern.callback)

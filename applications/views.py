@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from housingmix.core import audit
+from housingmix.core.files import private_file_response
 from housingmix.notices.models import PUBLIC_STATUSES, Notice, NoticeKind
 from housingmix.territory.selectors import ambito_current, comune_list
 from properties import services as unit_services
@@ -399,13 +400,7 @@ def _file_response(request, application, stored, *, filename: str, content_type:
         raise Http404
     if not services.is_owner(user=request.user, application=application):
         audit.record(target=application, verb="application.file_downloaded", by=request.user, data={"file": filename})
-    try:
-        handle = stored.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(stored, filename=filename, content_type=content_type, inline=inline)
 
 
 @login_required

@@ -357,3 +357,10 @@ def test_draft_can_be_deleted_with_its_files(client, offerer, open_notice, lodi,
     assert response.status_code == 302
     assert not Application.objects.filter(pk=application.pk).exists()
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_offerer_pages_are_never_cached(client, offerer, open_notice):
+    _login(client, offerer)
+    application = _start(client, open_notice)
+    for url in (reverse("applications:list"), application.get_absolute_url()):
+        assert "no-store" in client.get(url)["Cache-Control"]
