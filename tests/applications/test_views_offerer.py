@@ -364,3 +364,24 @@ def test_offerer_pages_are_never_cached(client, offerer, open_notice):
     application = _start(client, open_notice)
     for url in (reverse("applications:list"), application.get_absolute_url()):
         assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_receipt_is_downloaded_by_its_owner_only(client, django_capture_on_commit_callbacks):
+    from applications.models import GeneratedDocument
+    from tests.accounts.factories import UserFactory
+    from tests.applications.factories import ApplicationFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application = ApplicationFactory(submitted=True)
+    receipt = GeneratedDocument.objects.get(application=application, kind="receipt")
+    url = reverse("applications:generated", kwargs={"ref": application.reference, "pk": receipt.pk})
+    client.force_login(UserFactory(offerer=True))
+    assert client.get(url).status_code == 404
+    other = ApplicationFactory(complete=True)
+    guess = reverse("applications:generated", kwargs={"ref": other.reference, "pk": receipt.pk})
+    client.force_login(other.created_by)
+    assert client.get(guess).status_code == 404  # a real reference of one's own, someone else's receipt id
+    client.force_login(application.created_by)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
