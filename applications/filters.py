@@ -127,7 +127,7 @@ class RegistryFilter(django_filters.FilterSet):
             "rent": _("Canone"),
             "beds": _("Posti letto"),
         },
-        empty_label=_("Comune"),
+        empty_label=_("Disponibilità"),
     )
 
     class Meta:

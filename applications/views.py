@@ -283,9 +283,10 @@ def unit_remove(request, ref, unit):
 
 
 def _upload(request, application, form, *, unit=None):
-    """Run an upload; returns (attachment, error message). Typed values are kept in ``form``."""
+    """Run an upload; returns the attachment, or None with the errors added to ``form``
+    (whose typed values are kept for the page)."""
     if not form.is_valid():
-        return None, None
+        return None
     unit_id = form.cleaned_data.get("unit") if unit is None else unit.pk
     target = application.units.filter(pk=unit_id).first() if unit_id else None
     if unit_id and target is None:
@@ -302,8 +303,8 @@ def _upload(request, application, form, *, unit=None):
     except ValidationError as error:
         for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
             form.add_error(field if field in form.fields else "file", errors)
-        return None, " ".join(error.messages)
-    return attachment, None
+        return None
+    return attachment
 
 
 def _upload_response(request, form, attachment, redirect_url):
@@ -337,7 +338,7 @@ def unit_photo(request, ref, unit):
     )
     form.data = form.data.copy()
     form.data["kind"] = AttachmentKind.PHOTO
-    attachment, _error = _upload(request, application, form, unit=unit)
+    attachment = _upload(request, application, form, unit=unit)
     url = reverse("applications:unit_data", kwargs={"ref": ref, "unit": unit.pk}) + "#photos"
     if (response := _upload_response(request, form, attachment, url)) is not None:
         return response
@@ -360,7 +361,7 @@ def step_attachments(request, ref):
     url = reverse("applications:attachments", kwargs={"ref": ref})
     status = 200
     if request.method == "POST":
-        attachment, _error = _upload(request, application, form)
+        attachment = _upload(request, application, form)
         if (response := _upload_response(request, form, attachment, url)) is not None:
             return response
         if attachment is not None:

@@ -1,7 +1,7 @@
 """Housing units offered in a manifestation of interest (DOMAIN.md, "Manifestations of interest and units").
 
 Every field may be empty while the manifestation is a draft: what is required is
-checked at submission (``properties.rules_submission``), so a draft can be saved at any step.
+checked at submission (``applications/completeness.py``), so a draft can be saved at any step.
 """
 
 from django.db import models
@@ -241,8 +241,13 @@ class RegistryEntry(TimeStampedModel):
     class Meta:
         verbose_name = _("alloggio del registro")
         verbose_name_plural = _("registro degli alloggi")
-        ordering = ["comune__name", "available_from", "pk"]
-        indexes = [models.Index(fields=["is_available", "comune"])]
+        # Soonest available first, read straight from an index: ordering by the comune's name
+        # (a join) made every page sort the whole registry. The comune is a filter.
+        ordering = ["available_from", "pk"]
+        indexes = [
+            models.Index(fields=["is_available", "comune"]),
+            models.Index(fields=["is_available", "available_from", "id"], name="registry_available_order"),
+        ]
 
     def __str__(self):
         return str(self.unit)
