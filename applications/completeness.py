@@ -4,7 +4,6 @@ A draft may be saved at any point; this module lists every missing or inconsiste
 item at once, each with the step (and the page) where it is fixed.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from housingmix.accounts.models import MembershipRole, OrganisationType
 from housingmix.accounts.validators import validate_body_tax_code, validate_person_tax_code
+from housingmix.core.drafts import MissingItem, Step, missing_items_sorted
 from housingmix.notices.models import NoticeKind
 from housingmix.territory.selectors import ambito_current
 from properties.models import DURATION_LIMITS, RENT_FORMS, WORKS_CONDITIONS, HousingUnit, Occupancy
@@ -22,15 +22,14 @@ from .models import PERSON_OFFERER, Application, AttachmentKind, SignatoryRole, 
 
 # The steps of the form, in order: (slug, label, url name). Unit steps are per unit.
 STEPS = [
-    ("offerer", gettext_lazy("Offerente e firmatario"), "applications:offerer"),
-    ("units", gettext_lazy("Alloggi"), "applications:units"),
-    ("unit_data", gettext_lazy("Dati degli alloggi"), "applications:units"),
-    ("terms", gettext_lazy("Condizioni dell'offerta"), "applications:units"),
-    ("attachments", gettext_lazy("Allegati"), "applications:attachments"),
-    ("declarations", gettext_lazy("Dichiarazioni"), "applications:declarations"),
-    ("summary", gettext_lazy("Riepilogo e invio"), "applications:summary"),
+    Step("offerer", gettext_lazy("Offerente e firmatario"), "applications:offerer"),
+    Step("units", gettext_lazy("Alloggi"), "applications:units"),
+    Step("unit_data", gettext_lazy("Dati degli alloggi"), "applications:units"),
+    Step("terms", gettext_lazy("Condizioni dell'offerta"), "applications:units"),
+    Step("attachments", gettext_lazy("Allegati"), "applications:attachments"),
+    Step("declarations", gettext_lazy("Dichiarazioni"), "applications:declarations"),
+    Step("summary", gettext_lazy("Riepilogo e invio"), "applications:summary"),
 ]
-STEP_LABELS = {slug: label for slug, label, _url in STEPS}
 
 OFFERER_REQUIRED = [
     "offerer_type",
@@ -79,17 +78,6 @@ UNIT_DATA_REQUIRED = [
 ]
 TERMS_REQUIRED = ["availability_form", "available_from", "duration_months", "renewable", "co_housing"]
 DECLARATIONS = ["declares_truthful", "declares_title", "accepts_checks", "accepts_terms", "privacy_read"]
-
-
-@dataclass(frozen=True)
-class MissingItem:
-    step: str
-    message: str
-    url: str
-
-    @property
-    def step_label(self) -> str:
-        return str(STEP_LABELS[self.step])
 
 
 def _empty(value) -> bool:
@@ -256,5 +244,4 @@ def missing_items(application: Application) -> list[MissingItem]:
         items.append(MissingItem("declarations", _("Rendi tutte le dichiarazioni richieste"), declarations_url))
     if not application.signature_mode:
         items.append(MissingItem("declarations", _("Scegli la modalità di sottoscrizione"), declarations_url))
-    order = [slug for slug, _label, _url in STEPS]
-    return sorted(items, key=lambda item: order.index(item.step))
+    return missing_items_sorted(items, STEPS)

@@ -8,7 +8,6 @@ submitted the content is frozen and protocolled.
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django_fsm import FSMField, transition
 
 from housingmix.accounts.models import OrganisationType
 from housingmix.core.models import TimeStampedModel
+from housingmix.core.uploads import RandomPath
 
 
 class ApplicationStatus(models.TextChoices):
@@ -46,6 +46,15 @@ WITHDRAWABLE_STATUSES = [
     ApplicationStatus.NOTICE_OF_REFUSAL,
     ApplicationStatus.IN_CO_DESIGN,
     ApplicationStatus.MATCHED,
+]
+
+
+# States in which the review is open: checklist, notes and reassignment are possible.
+OPEN_REVIEW_STATUSES = [
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.INFO_REQUESTED,
+    ApplicationStatus.SITE_VISIT,
+    ApplicationStatus.NOTICE_OF_REFUSAL,
 ]
 
 
@@ -135,7 +144,7 @@ class Application(TimeStampedModel):
     # Submission
     submitted_at = models.DateTimeField(_("presentata il"), null=True, blank=True, db_index=True)
     protocol = models.OneToOneField(
-        "ProtocolEntry",
+        "core.ProtocolEntry",
         verbose_name=_("protocollo di presentazione"),
         null=True,
         blank=True,
@@ -206,9 +215,14 @@ class Application(TimeStampedModel):
         return self.offerer_type == PERSON_OFFERER
 
     # --- Workflow (submission and withdrawal; the review adds its own transitions) ---
-    @transition(field=status, source=ApplicationStatus.DRAFT, target=ApplicationStatus.SUBMITTED)
-    def submit(self):
-        self.submitted_at = timezone.now()
+    @transition(
+        field=status,
+        source=ApplicationStatus.DRAFT,
+        target=ApplicationStatus.SUBMITTED,
+        permission="applications.submit",
+    )
+    def submit(self, when=None):
+        self.submitted_at = when or timezone.now()
 
     @transition(
         field=status,
@@ -216,9 +230,9 @@ class Application(TimeStampedModel):
         target=ApplicationStatus.WITHDRAWN,
         permission="applications.withdraw_application",
     )
-    def withdraw(self, reason: str):
+    def withdraw(self, motive: str):
         self.withdrawn_at = timezone.now()
-        self.withdrawal_reason = reason
+        self.withdrawal_reason = motive
 
     # --- Review (istruttoria): DOMAIN.md, "States". Services check the permissions. ---
     @transition(
@@ -330,15 +344,6 @@ UNIT_KINDS = {
 }
 
 
-def attachment_upload_to(instance, filename):
-    # Random names under private/: never served by the web server, only by a permission-checked view.
-    return "private/applications/%s/%s" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
-
-
-def thumbnail_upload_to(instance, filename):
-    return "private/thumbnails/%s/%s.jpg" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
-
-
 class Attachment(models.Model):
     """A file filed with a manifestation. Filed files are never changed or deleted; a later
     document (``is_integration``) is added beside them."""
@@ -357,8 +362,8 @@ class Attachment(models.Model):
     )
     kind = models.CharField(_("tipo di documento"), max_length=30, choices=AttachmentKind.choices)
     description = models.CharField(_("descrizione"), max_length=200, blank=True)
-    file = models.FileField(_("file"), upload_to=attachment_upload_to)
-    thumbnail = models.FileField(_("miniatura"), upload_to=thumbnail_upload_to, blank=True)
+    file = models.FileField(_("file"), upload_to=RandomPath("applications"))
+    thumbnail = models.FileField(_("miniatura"), upload_to=RandomPath("thumbnails", ".jpg"), blank=True)
     filename = models.CharField(_("nome del file"), max_length=200)
     content_type = models.CharField(_("tipo di contenuto"), max_length=100)
     size = models.PositiveBigIntegerField(_("dimensione (byte)"))
@@ -389,81 +394,8 @@ class Attachment(models.Model):
         return self.content_type in ("image/jpeg", "image/png")
 
 
-class ProtocolCounter(models.Model):
-    """The last number given in a year: locked and incremented in the submitting transaction,
-    so a rolled-back submission gives its number back and the sequence has no gaps."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("contatore del protocollo")
-        verbose_name_plural = _("contatori del protocollo")
-
-    def __str__(self):
-        return "%s: %s" % (self.year, self.last_number)
-
-
-class ProtocolDirection(models.TextChoices):
-    INCOMING = "in", _("In entrata")
-    OUTGOING = "out", _("In uscita")
-
-
-class ProtocolEntryQuerySet(models.QuerySet):
-    """Bulk updates and deletes are refused like single ones: the register only grows."""
-
-    def update(self, **kwargs):
-        raise ValidationError(_("Il registro di protocollo non può essere modificato."))
-
-    def delete(self):
-        raise ValidationError(_("Il registro di protocollo non può essere modificato."))
-
-
-class ProtocolEntry(models.Model):
-    """One registration in the protocol register (DPR 445/2000 art. 53, 57): append-only.
-
-    Updates and deletes are refused here and, below the ORM, by database triggers.
-    """
-
-    year = models.PositiveSmallIntegerField(_("anno"))
-    number = models.PositiveIntegerField(_("numero"))
-    registered_at = models.DateTimeField(_("data e ora di registrazione"))
-    direction = models.CharField(_("verso"), max_length=3, choices=ProtocolDirection.choices)
-    sender = models.CharField(_("mittente"), max_length=255)
-    recipient = models.CharField(_("destinatario"), max_length=255)
-    subject = models.CharField(_("oggetto"), max_length=500)
-    sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
-    application = models.ForeignKey(
-        Application,
-        verbose_name=_("manifestazione"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="protocol_entries",
-    )
-
-    objects = ProtocolEntryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("registrazione di protocollo")
-        verbose_name_plural = _("registro di protocollo")
-        ordering = ["-year", "-number"]
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="protocolentry_unique_year_number")]
-
-    def __str__(self):
-        return self.display_number
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(_("Il registro di protocollo non può essere modificato."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Il registro di protocollo non può essere modificato."))
-
-    @property
-    def display_number(self) -> str:
-        return "%07d/%d" % (self.number, self.year)
+# The outbox job that renders and e-mails the receipt of a submission.
+RECEIPT_JOB = "applications.receipt"
 
 
 class GeneratedKind(models.TextChoices):
@@ -472,67 +404,6 @@ class GeneratedKind(models.TextChoices):
     SITE_VISIT_REPORT = "site_visit_report", _("Verbale di sopralluogo")
     REFUSAL_NOTICE = "refusal_notice", _("Preavviso di diniego")
     DECISION = "decision", _("Comunicazione dell'esito")
-
-
-def generated_upload_to(instance, filename):
-    return "private/generated/%s/%s.pdf" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
-
-
-class GeneratedDocument(models.Model):
-    """A PDF the portal produced for a manifestation (receipt, communications): versioned, never overwritten."""
-
-    application = models.ForeignKey(
-        Application, verbose_name=_("manifestazione"), on_delete=models.CASCADE, related_name="generated_documents"
-    )
-    kind = models.CharField(_("tipo"), max_length=30, choices=GeneratedKind.choices)
-    version = models.PositiveIntegerField(_("versione"), default=1)
-    file = models.FileField(_("file"), upload_to=generated_upload_to)
-    filename = models.CharField(_("nome del file"), max_length=200)
-    size = models.PositiveBigIntegerField(_("dimensione (byte)"))
-    sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
-    source_hash = models.CharField(_("impronta del contenuto sorgente"), max_length=64)
-    # The review object (request, visit, decision) a communication renders; empty for the receipt.
-    source_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("generato il"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("documento generato")
-        verbose_name_plural = _("documenti generati")
-        ordering = ["application", "kind", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "kind", "version"], name="generateddocument_unique_version")
-        ]
-
-    def __str__(self):
-        return "%s v%s" % (self.get_kind_display(), self.version)
-
-    def get_absolute_url(self):
-        return reverse("applications:generated", kwargs={"ref": self.application.reference, "pk": self.pk})
-
-
-class DocumentJob(models.Model):
-    """Outbox of work after a submission (receipt PDF, then the confirmation e-mail).
-
-    Written in the submitting transaction, so a submission is never lost when the broker
-    is down: the beat sweep sends again what is still pending.
-    """
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="document_jobs")
-    kind = models.CharField(max_length=30, choices=GeneratedKind.choices)
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
-    requested_at = models.DateTimeField(default=timezone.now)
-    done_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("lavorazione di documento")
-        verbose_name_plural = _("lavorazioni di documenti")
-        indexes = [models.Index(fields=["done_at", "requested_at"])]
-
-    def __str__(self):
-        return "%s %s" % (self.kind, self.application_id)
 
 
 # --- Review (istruttoria) ---------------------------------------------------------
@@ -605,7 +476,7 @@ class InfoRequest(models.Model):
     deadline = models.DateField(_("termine per rispondere"))
     created_at = models.DateTimeField(_("richiesta il"), default=timezone.now)
     protocol = models.OneToOneField(
-        ProtocolEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "core.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     answered_at = models.DateTimeField(_("risposta il"), null=True, blank=True)
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
@@ -647,7 +518,7 @@ class OffererReply(models.Model):
     attachments = models.ManyToManyField(Attachment, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("presentata il"), default=timezone.now)
-    protocol = models.OneToOneField(ProtocolEntry, on_delete=models.PROTECT, related_name="+", editable=False)
+    protocol = models.OneToOneField("core.ProtocolEntry", on_delete=models.PROTECT, related_name="+", editable=False)
 
     class Meta:
         verbose_name = _("risposta dell'offerente")
@@ -656,10 +527,6 @@ class OffererReply(models.Model):
 
     def __str__(self):
         return self.protocol.display_number
-
-
-def visit_photo_upload_to(instance, filename):
-    return "private/visits/%s/%s" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
 
 
 class SiteVisit(models.Model):
@@ -673,7 +540,7 @@ class SiteVisit(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("registrato il"), default=timezone.now)
     protocol = models.OneToOneField(
-        ProtocolEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "core.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
 
     class Meta:
@@ -687,7 +554,7 @@ class SiteVisit(models.Model):
 
 class SiteVisitPhoto(models.Model):
     visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("fotografia"), upload_to=visit_photo_upload_to)
+    file = models.FileField(_("fotografia"), upload_to=RandomPath("visits"))
     content_type = models.CharField(max_length=100)
     sha256 = models.CharField(max_length=64)
     caption = models.CharField(_("didascalia"), max_length=200, blank=True)
@@ -717,7 +584,7 @@ class Decision(models.Model):
     reply_deadline = models.DateField(_("termine per le osservazioni"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decisa il"), default=timezone.now)
-    protocol = models.OneToOneField(ProtocolEntry, on_delete=models.PROTECT, related_name="+", editable=False)
+    protocol = models.OneToOneField("core.ProtocolEntry", on_delete=models.PROTECT, related_name="+", editable=False)
 
     class Meta:
         verbose_name = _("decisione")
@@ -726,54 +593,3 @@ class Decision(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.get_kind_display(), self.protocol.display_number)
-
-
-class ExportKind(models.TextChoices):
-    REVIEW_QUEUE = "review_queue", _("Manifestazioni in istruttoria")
-    REGISTRY = "registry", _("Registro degli alloggi")
-
-
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("In preparazione")
-    DONE = "done", _("Pronta")
-    FAILED = "failed", _("Non riuscita")
-
-
-def export_upload_to(instance, filename):
-    return "private/exports/%s/%s" % (timezone.now().strftime("%Y/%m"), uuid.uuid4().hex)
-
-
-class ExportJob(models.Model):
-    """One export of the review queue or of the registry, filters as requested.
-
-    Every export is recorded (who took which data, when, how many rows). Small ones are
-    sent at once and keep no file; large ones are built by the worker, kept for the requester
-    for ``EXPORT_RETENTION_DAYS`` and then deleted.
-    """
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("richiesta da"), on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(_("dati"), max_length=20, choices=ExportKind.choices)
-    fmt = models.CharField(_("formato"), max_length=4)
-    query = models.TextField(_("filtri"), blank=True)
-    status = models.CharField(_("stato"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    rows = models.PositiveIntegerField(_("righe"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to=export_upload_to, blank=True)
-    filename = models.CharField(_("nome del file"), max_length=100, blank=True)
-    created_at = models.DateTimeField(_("richiesta il"), default=timezone.now)
-    done_at = models.DateTimeField(_("pronta il"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("esportazione")
-        verbose_name_plural = _("esportazioni")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["requested_by", "-created_at"]),
-            models.Index(fields=["status", "created_at"]),
-        ]
-
-    def __str__(self):
-        return "%s %s" % (self.get_kind_display(), self.created_at)

@@ -64,7 +64,9 @@ rules.add_perm("applications.review_workspace", is_ambito_staff | is_social_work
 rules.add_perm("applications.review_record", is_submitted & is_reviewer & ~is_application_owner)
 rules.add_perm("applications.assign_reviewer", is_ambito_staff & ~is_application_owner)
 rules.add_perm("applications.review", is_reviewer & ~is_application_owner)
-rules.add_perm("applications.decide", is_reviewer & ~is_application_owner)
+# The Ufficio di Piano decides (eligible, preavviso di diniego, final refusal); an assigned social
+# worker carries out the review and proposes an outcome.
+rules.add_perm("applications.decide", is_ambito_staff & ~is_application_owner)
+rules.add_perm("applications.propose_outcome", is_reviewer & ~is_application_owner)
 rules.add_perm("applications.answer_request", is_application_owner)
 rules.add_perm("applications.view_review_dashboard", is_ambito_staff)
-rules.add_perm("properties.view_registry", is_ambito_staff)

@@ -3,9 +3,11 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from housingmix.accounts.models import User
+from housingmix.core import audit, outbox
+from housingmix.core.documents import GeneratedDocument, documents_of
 from properties.models import HousingUnit
 
-from .models import Application, Attachment, GeneratedDocument
+from .models import RECEIPT_JOB, Application, ApplicationStatus, Attachment, AttachmentKind
 
 
 def _owned_by(user: User) -> Q:
@@ -38,7 +40,7 @@ def application_get_for_user(*, user: User, reference) -> Application | None:
 
 def application_units(*, application: Application) -> QuerySet[HousingUnit]:
     """Units with their comune and photos (two queries in all)."""
-    photos = Attachment.objects.filter(kind="photo").order_by("created_at", "pk")
+    photos = Attachment.objects.filter(kind=AttachmentKind.PHOTO).order_by("created_at", "pk")
     return (
         application.units.select_related("comune")
         .prefetch_related(Prefetch("attachments", queryset=photos, to_attr="photos"))
@@ -51,45 +53,34 @@ def application_attachments(*, application: Application) -> QuerySet[Attachment]
 
 
 def application_generated_documents(*, application: Application) -> QuerySet[GeneratedDocument]:
-    return application.generated_documents.order_by("kind", "-version")
+    return documents_of(application)
 
 
 def application_draft_for_notice(*, user: User, notice) -> Application | None:
     """The user's own draft for ``notice``, if any (to resume instead of starting again)."""
-    return Application.objects.filter(created_by=user, notice=notice, status="draft").order_by("-created_at").first()
+    return (
+        Application.objects.filter(created_by=user, notice=notice, status=ApplicationStatus.DRAFT)
+        .order_by("-created_at")
+        .first()
+    )
 
 
-# Events the offerer sees on their page (internal review notes are never among them).
-PUBLIC_VERBS = [
-    "application.started",
-    "application.submitted",
-    "application.withdrawn",
-    "application.receipt_generated",
-    "application.receipt_emailed",
-]
-
-
-def application_public_history(*, application: Application):
-    """The manifestation's history as the offerer may see it, oldest first."""
-    from housingmix.core.audit import history_for
-
-    return history_for(application).filter(verb__in=PUBLIC_VERBS).order_by("created_at", "pk")
+def application_public_history(*, application: Application) -> list:
+    """The manifestation's history as the offerer may see it, newest first (the one definition
+    of "public": the verbs registered as public in ``applications.apps``)."""
+    return audit.history(application, public_only=True, states=dict(ApplicationStatus.choices))
 
 
 def application_receipt_pending(*, application: Application) -> bool:
     """True while the receipt of a submitted manifestation is still being prepared."""
-    return application.document_jobs.filter(kind="receipt", done_at__isnull=True).exists()
+    return outbox.pending_for(application, kinds=[RECEIPT_JOB])
 
 
 def generated_document_get_for_user(*, user: User, reference, pk: int) -> GeneratedDocument | None:
     """A generated document (e.g. the receipt) of the manifestation ``reference``, if ``user``
     may download its files (owner, their organisation, Ambito staff); else None, so the
     caller answers 404 both for a document that does not exist and for one of someone else."""
-    document = (
-        GeneratedDocument.objects.select_related("application", "application__protocol")
-        .filter(pk=pk, application__reference=reference)
-        .first()
-    )
-    if document is None or not user.has_perm("applications.download_files", document.application):
+    application = Application.objects.select_related("protocol").filter(reference=reference).first()
+    if application is None or not user.has_perm("applications.download_files", application):
         return None
-    return document
+    return documents_of(application).filter(pk=pk).first()

@@ -1,48 +1,41 @@
-"""Every write on manifestations of interest, their attachments and the protocol register."""
+"""Every write on manifestations of interest: the draft and its units, attachments, submission
+(frozen, hashed, protocolled), withdrawal, and the receipt's outbox handler.
 
-import hashlib
-import io
-import json
+The machinery is core's: ``workflow`` runs transitions, ``protocol`` numbers, ``outbox`` defers,
+``documents`` versions PDFs, ``uploads`` checks and stores files, ``drafts`` freezes packages.
+"""
+
 import logging
-from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-import rules
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from housingmix.accounts.models import MembershipRole, OffererKind, Organisation, User
-from housingmix.core import audit
+from housingmix.core import audit, drafts, outbox, protocol, uploads, workflow
+from housingmix.core.documents import document_store
+from housingmix.core.mail import email_queue
 from housingmix.core.pdf import PDF_LANGUAGE
-from housingmix.core.uploads import APPLICATION_TYPES, sha256_of, validate_upload
 from housingmix.notices.models import Notice, NoticeKind
+from properties.models import HousingUnit
 
 from . import completeness
 from .models import (
     PERSON_OFFERER,
+    RECEIPT_JOB,
+    WITHDRAWABLE_STATUSES,
     Application,
     ApplicationStatus,
     Attachment,
     AttachmentKind,
-    DocumentJob,
-    ExportJob,
-    ExportKind,
-    ExportStatus,
-    GeneratedDocument,
     GeneratedKind,
-    ProtocolCounter,
-    ProtocolDirection,
-    ProtocolEntry,
     SignatoryRole,
 )
+from .rules import is_application_owner
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +74,6 @@ class SubmissionIncomplete(ValidationError):
 
 def is_owner(*, user: User, application: Application) -> bool:
     """True for the account that started the manifestation or a member of its organisation."""
-    from .rules import is_application_owner
-
     return bool(is_application_owner(user, application))
 
 
@@ -192,54 +183,89 @@ def application_delete_draft(*, application: Application, by: User) -> None:
     ]
     audit.record(target=application, verb="application.draft_deleted", by=by, from_state=application.status)
     application.delete()
-    transaction.on_commit(lambda: delete_files(files))
+    transaction.on_commit(lambda: uploads.delete_files(files))
 
 
-def delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
+# --- Units of a draft ----------------------------------------------------------
 
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("could not delete a stored file")
+# Fields copied when a unit is duplicated (everything describing the unit and the offer).
+COPY_EXCLUDE = {"id", "application", "position", "created_at", "updated_at"}
+
+
+def _next_position(application: Application) -> int:
+    return (application.units.aggregate(p=Max("position"))["p"] or 0) + 1
+
+
+@transaction.atomic
+def unit_add(*, application: Application, by: User) -> HousingUnit:
+    """Add an empty unit at the end of a draft."""
+    ensure_editable(application=application, by=by)
+    unit = HousingUnit.objects.create(application=application, position=_next_position(application))
+    audit.record(target=application, verb="application.unit_added", by=by, data={"unit": unit.pk})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: HousingUnit, by: User, fields: dict[str, Any]) -> HousingUnit:
+    """Save the given fields of a unit in a draft (partial: a draft may be incomplete)."""
+    ensure_editable(application=unit.application, by=by)
+    for name, value in fields.items():
+        field = HousingUnit._meta.get_field(name)
+        if value is None and not field.null:
+            value = [] if name in ("targets", "guarantees") else ""
+        setattr(unit, name, value)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_duplicate(*, unit: HousingUnit, by: User) -> HousingUnit:
+    """Copy a unit's data and terms into a new unit (photos and documents are not copied)."""
+    application = unit.application
+    ensure_editable(application=application, by=by)
+    copy = HousingUnit(application=application, position=_next_position(application))
+    for field in HousingUnit._meta.concrete_fields:
+        if field.name not in COPY_EXCLUDE:
+            setattr(copy, field.attname, getattr(unit, field.attname))
+    copy.label = ("%s (2)" % unit.label)[:80] if unit.label else ""
+    copy.flat_number = ""
+    copy.cadastral_sub = ""
+    copy.save()
+    audit.record(target=application, verb="application.unit_duplicated", by=by, data={"from": unit.pk, "unit": copy.pk})
+    return copy
+
+
+@transaction.atomic
+def unit_remove(*, unit: HousingUnit, by: User) -> None:
+    """Remove a unit and its photos and documents from a draft."""
+    application = unit.application
+    ensure_editable(application=application, by=by)
+    names = []
+    for attachment in unit.attachments.all():
+        names.append(attachment.file.name)
+        if attachment.thumbnail:
+            names.append(attachment.thumbnail.name)
+    audit.record(target=application, verb="application.unit_removed", by=by, data={"unit": unit.pk})
+    unit.delete()
+    # Keep the numbering 1..n so "Alloggio 2" stays meaningful.
+    for position, remaining in enumerate(application.units.order_by("position", "pk"), start=1):
+        if remaining.position != position:
+            HousingUnit.objects.filter(pk=remaining.pk).update(position=position)
+    transaction.on_commit(lambda: uploads.delete_files(names))
 
 
 # --- Attachments -------------------------------------------------------------
-
-
-def _thumbnail(upload) -> bytes | None:
-    """A JPEG thumbnail without metadata (photos can carry the GPS position of a home)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((480, 360))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=80)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return None
-    finally:
-        upload.seek(0)
-    return out.getvalue()
-
-
-def _safe_filename(name: str, extension: str) -> str:
-    from django.utils.text import get_valid_filename, slugify
-
-    stem = slugify((name or "").rsplit(".", 1)[0])[:80] or "documento"
-    return get_valid_filename("%s.%s" % (stem, extension))
 
 
 @transaction.atomic
 def attachment_add(
     *, application: Application, by: User, upload, kind: str, unit=None, description: str = ""
 ) -> Attachment:
-    """Attach a file to a draft: type checked by content, size-limited, SHA-256 kept.
+    """Attach a file to a draft: checked by content (photos: images only), size-limited, SHA-256
+    kept, photos with a thumbnail without metadata.
 
-    Raises ValidationError with a message for the user on a bad file (nothing is stored).
+    Raises ValidationError with a message for the user on a bad file or kind (nothing is stored),
+    PermissionDenied for a unit of another manifestation.
     """
     ensure_editable(application=application, by=by)
     if kind not in AttachmentKind.values:
@@ -248,29 +274,19 @@ def attachment_add(
         raise PermissionDenied
     if kind == AttachmentKind.PHOTO and unit is None:
         raise ValidationError({"unit": _("Indica a quale alloggio si riferisce la fotografia.")})
-    allowed = APPLICATION_TYPES
-    if kind == AttachmentKind.PHOTO:
-        allowed = {m: e for m, e in APPLICATION_TYPES.items() if m.startswith("image/")}
-    mime = validate_upload(upload, allowed=allowed, max_bytes=settings.APPLICATION_UPLOAD_MAX_BYTES)
+    accepted = uploads.accept(upload, policy=uploads.IMAGES if kind == AttachmentKind.PHOTO else uploads.DOCUMENTS)
     attachment = Attachment(
         application=application,
         unit=unit,
         kind=kind,
         description=(description or "").strip()[:200],
-        filename=_safe_filename(upload.name, APPLICATION_TYPES[mime]),
-        content_type=mime,
-        size=upload.size,
-        sha256=sha256_of(upload),
+        filename=accepted.filename,
+        content_type=accepted.mime,
+        size=accepted.size,
+        sha256=accepted.sha256,
         uploaded_by=by,
     )
-    if mime.startswith("image/"):
-        thumb = _thumbnail(upload)
-        if thumb is None:
-            raise ValidationError(
-                _("L'immagine «%(name)s» è danneggiata o non leggibile.") % {"name": upload.name}, code="bad_image"
-            )
-        attachment.thumbnail.save("thumbnail", ContentFile(thumb), save=False)
-    attachment.file.save("upload", upload, save=False)
+    uploads.store(attachment, accepted, thumbnail_field="thumbnail")
     attachment.save()
     audit.record(
         target=application,
@@ -293,18 +309,10 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
         data={"kind": attachment.kind, "sha256": attachment.sha256},
     )
     attachment.delete()
-    transaction.on_commit(lambda: delete_files(names))
+    transaction.on_commit(lambda: uploads.delete_files(names))
 
 
 # --- Submission and protocol ------------------------------------------------------
-
-
-def _json_value(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def application_package(*, application: Application) -> dict[str, Any]:
@@ -312,8 +320,6 @@ def application_package(*, application: Application) -> dict[str, Any]:
 
     Its canonical JSON is what the protocol's hash is computed on.
     """
-    from properties.models import HousingUnit
-
     unit_fields = [
         f.name
         for f in HousingUnit._meta.get_fields()
@@ -321,7 +327,7 @@ def application_package(*, application: Application) -> dict[str, Any]:
     ]
     units = []
     for unit in application.units.select_related("comune").order_by("position", "pk"):
-        data = {name: _json_value(getattr(unit, name)) for name in unit_fields if name != "comune"}
+        data = {name: drafts.json_value(getattr(unit, name)) for name in unit_fields if name != "comune"}
         data["id"] = unit.pk
         data["comune"] = unit.comune.name if unit.comune_id else ""
         data["comune_istat"] = unit.comune.istat_code if unit.comune_id else ""
@@ -342,58 +348,16 @@ def application_package(*, application: Application) -> dict[str, Any]:
         "reference": str(application.reference),
         "notice": {"id": application.notice_id, "title": application.notice.title},
         "organisation": application.organisation_id,
-        "offerer": {name: _json_value(getattr(application, name)) for name in OFFERER_FIELDS},
-        "declarations": {name: _json_value(getattr(application, name)) for name in DECLARATION_FIELDS},
+        "offerer": {name: drafts.json_value(getattr(application, name)) for name in OFFERER_FIELDS},
+        "declarations": {name: drafts.json_value(getattr(application, name)) for name in DECLARATION_FIELDS},
         "units": units,
         "attachments": attachments,
     }
 
 
-def package_hash(package: dict[str, Any]) -> str:
-    canonical = json.dumps(package, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def protocol_register(
-    *,
-    direction: str,
-    sender: str,
-    recipient: str,
-    subject: str,
-    sha256: str,
-    application: Application | None = None,
-    when: datetime | None = None,
-) -> ProtocolEntry:
-    """Register a document in the protocol: the next number of the current year (Europe/Rome).
-
-    Must run inside the caller's transaction: the year's counter row stays locked until
-    commit, so concurrent registrations queue and a rollback gives the number back (no gaps).
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("protocol_register must run inside a transaction")
-    rome = timezone.get_default_timezone()  # the year of the register is Italian legal time, not the request's
-    started = when or timezone.now()
-    year = timezone.localtime(started, rome).year
-    ProtocolCounter.objects.bulk_create([ProtocolCounter(year=year, last_number=0)], ignore_conflicts=True)
-    ProtocolCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-    number = ProtocolCounter.objects.values_list("last_number", flat=True).get(year=year)
-    if when is None:
-        # Read once the counter is locked, so a higher number never has an earlier time; a
-        # registration that waited for the lock across midnight of 31 December keeps its year.
-        when = timezone.now()
-        if timezone.localtime(when, rome).year != year:
-            when = started
-    return ProtocolEntry.objects.create(
-        year=year,
-        number=number,
-        registered_at=when,
-        direction=direction,
-        sender=sender[:255],
-        recipient=recipient[:255],
-        subject=subject[:500],
-        sha256=sha256,
-        application=application,
-    )
+def offerer_label(application: Application) -> str:
+    """How the offerer is named in the protocol register: name and codice fiscale."""
+    return "%s (%s)" % (application.offerer_name, application.offerer_tax_code)
 
 
 @transaction.atomic
@@ -404,136 +368,77 @@ def application_submit(*, application: Application, by: User) -> Application:
     unchanged and registers nothing. Raises SubmissionIncomplete listing every missing item,
     ValidationError if the notice is closed, PermissionDenied if ``by`` may not submit.
     """
-    # The row lock (PostgreSQL) or the immediate transaction (SQLite) serialises double clicks.
-    # of=("self",): lock the manifestation only, not the notice joined with it (that would
-    # queue every submission to the same Avviso behind one another, and the Avviso's edits too).
-    locked = Application.objects.select_for_update(of=("self",)).select_related("notice").get(pk=application.pk)
+    # The row lock (PostgreSQL) or the immediate transaction (SQLite) serialises double clicks;
+    # only the manifestation's row is locked, not the notice joined with it.
+    locked = workflow.lock(application, select_related=("notice",))
     if not by.has_perm("applications.view_record", locked):
         raise PermissionDenied
     if locked.status != ApplicationStatus.DRAFT:
         if locked.protocol_id:
             return Application.objects.select_related("notice", "protocol").get(pk=locked.pk)
         raise ValidationError(_("La manifestazione non è più una bozza."))
-    if not has_transition_perm(locked.submit, by) or not by.has_perm("applications.submit", locked):
+    if not workflow.permitted(locked, "submit", by):
         raise PermissionDenied
     if not locked.notice.is_open:
         raise ValidationError(_("L'avviso è chiuso: non è più possibile presentare manifestazioni di interesse."))
     items = completeness.missing_items(locked)
     if items:
         raise SubmissionIncomplete(items)
-    if not can_proceed(locked.submit):
-        raise ValidationError(_("La manifestazione non è più una bozza."))
     package = application_package(application=locked)
-    digest = package_hash(package)
-    locked.submit()
+    digest = drafts.package_hash(package)
     locked.package = package
     locked.package_sha256 = digest
-    # The number is taken last, so the counter stays locked for as short a time as possible.
-    locked.protocol = protocol_register(
-        direction=ProtocolDirection.INCOMING,
-        sender="%s (%s)" % (locked.offerer_name, locked.offerer_tax_code),
+    # The number is taken last, so the year's counter stays locked for as short a time as possible.
+    locked.protocol = protocol.register(
+        direction=protocol.INCOMING,
+        record=locked,
+        sender=offerer_label(locked),
         recipient=locked.notice.rup or "",
         subject=_("Manifestazione di interesse - %(notice)s") % {"notice": locked.notice.title},
         sha256=digest,
-        application=locked,
     )
-    locked.submitted_at = locked.protocol.registered_at
-    locked.save()
-    audit.record(
-        target=locked,
-        verb="application.submitted",
+    workflow.transition_run(
+        locked,
+        "submit",
         by=by,
-        from_state=ApplicationStatus.DRAFT,
-        to_state=locked.status,
+        verb="application.submitted",
         data={"protocol": locked.protocol.display_number, "sha256": digest},
+        clean_exclude=("package",),
+        when=locked.protocol.registered_at,
     )
-    document_jobs_request(application=locked, kinds=[GeneratedKind.RECEIPT])
+    outbox.request(RECEIPT_JOB, target=locked)
     return locked
 
 
 @transaction.atomic
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
-    """Withdraw a submitted manifestation (before a contract), with the offerer's reason."""
+    """Withdraw a submitted manifestation (before a contract), with the offerer's reason.
+
+    Raises ValidationError without a reason or in a state that allows no withdrawal,
+    PermissionDenied for anybody but the offerer.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Indica il motivo del ritiro.")})
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if not can_proceed(locked.withdraw):
+    locked = workflow.lock(application)
+    if locked.status not in WITHDRAWABLE_STATUSES:
         raise ValidationError(_("In questo stato la manifestazione non può essere ritirata."))
-    if not has_transition_perm(locked.withdraw, by):
-        raise PermissionDenied
-    from_state = locked.status
-    locked.withdraw(reason=reason)
-    locked.save()
-    audit.record(
-        target=locked, verb="application.withdrawn", by=by, from_state=from_state, to_state=locked.status, reason=reason
+    return workflow.transition_run(
+        locked,
+        "withdraw",
+        by=by,
+        verb="application.withdrawn",
+        reason=reason,
+        clean_exclude=("package",),
+        motive=reason,
     )
-    return locked
 
 
-# --- Documents outbox ----------------------------------------------------------
+# --- The receipt (outbox handler) -------------------------------------------------
 
 
-def document_jobs_request(*, application: Application, kinds: list[str]) -> list[DocumentJob]:
-    """Write pending jobs in the caller's transaction and send them to the worker after commit."""
-    jobs = [DocumentJob.objects.create(application=application, kind=kind) for kind in kinds]
-    ids = [job.pk for job in jobs]
-    transaction.on_commit(lambda: document_jobs_send(job_ids=ids))
-    return jobs
-
-
-def document_jobs_send(*, job_ids: list[int]) -> int:
-    """Enqueue the jobs; a broker failure is logged (no data) and left to the sweep."""
-    from .tasks import document_job_run_task
-
-    sent = 0
-    for job_id in job_ids:
-        try:
-            document_job_run_task.apply_async(kwargs={"job_id": job_id})
-            sent += 1
-        except Exception as error:  # broker down: the outbox row stays pending
-            logger.warning("application job %s not sent (%s); the sweep will retry", job_id, type(error).__name__)
-    return sent
-
-
-def document_jobs_resend_pending(*, older_than_seconds: int = 30) -> int:
-    """Send again every receipt job pending for longer than ``older_than_seconds`` (the review's
-    communications have their own sweep, ``review.review_jobs_resend_pending``)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        DocumentJob.objects.filter(
-            kind=GeneratedKind.RECEIPT, done_at__isnull=True, requested_at__lte=cutoff
-        ).values_list("pk", flat=True)[:500]
-    )
-    return document_jobs_send(job_ids=ids)
-
-
-def _generated_document_store(*, application: Application, kind: str, pdf: bytes, source: str) -> GeneratedDocument:
-    from . import documents
-
-    latest = GeneratedDocument.objects.filter(application=application, kind=kind).order_by("-version").first()
-    version = (latest.version if latest else 0) + 1
-    document = GeneratedDocument(
-        application=application,
-        kind=kind,
-        version=version,
-        filename=documents.receipt_filename(application=application, version=version),
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        source_hash=source,
-    )
-    document.file.save("generated", ContentFile(pdf), save=False)
-    document.save()
-    audit.record(
-        target=application,
-        verb="application.receipt_generated",
-        data={"document": document.pk, "version": version, "sha256": document.sha256},
-    )
-    return document
-
-
-def _receipt_message(*, application: Application, document: GeneratedDocument) -> EmailMessage:
-    """The confirmation e-mail (in Italian, like the receipt) with the receipt attached."""
+def _receipt_message(*, application: Application) -> EmailMessage:
+    """The confirmation e-mail (in Italian, like the receipt); the receipt is attached by the mailer."""
     registered = timezone.localtime(application.protocol.registered_at, timezone.get_default_timezone())
     with translation.override(PDF_LANGUAGE):
         number = application.protocol.display_number
@@ -554,165 +459,38 @@ def _receipt_message(*, application: Application, document: GeneratedDocument) -
             "time": registered.strftime("%H:%M"),
             "sha256": application.package_sha256,
         }
-    message = EmailMessage(subject=subject, body=body, to=[application.email])
-    with document.file.open("rb") as handle:
-        message.attach(document.filename, handle.read(), "application/pdf")
-    return message
+    return EmailMessage(subject=subject, body=body, to=[application.email])
 
 
-def document_job_run(*, job_id: int) -> GeneratedDocument | None:
-    """Run one outbox job: render the receipt (a new version unless one from the same
-    source exists), e-mail it to the offerer, then mark the job done.
+def receipt_job_run(job: outbox.Job):
+    """Outbox handler: render the receipt (a new version unless one from the same source exists)
+    and e-mail it to the offerer, once.
 
-    Returns the document, or None if the job is unknown or already done. Safe to run
-    twice, even concurrently: the document and the e-mail are written under a lock on the
-    job row, and ``emailed_at`` records the send, so a retry after an SMTP failure neither
-    renders again nor sends twice. Any error is counted on the job (``attempts``,
-    ``last_error``: the exception's class only, never data) and raised for the task to retry.
+    Safe to run twice, even concurrently: the document is stored under the job's lock and the
+    e-mail is an outbox step, so a retry after a failure neither renders again nor sends twice.
     """
     from . import documents
 
-    job = (
-        DocumentJob.objects.select_related("application__protocol", "application__notice")
-        .filter(pk=job_id, done_at__isnull=True)
-        .first()
-    )
-    if job is None:
+    application = Application.objects.select_related("protocol", "notice").filter(pk=job.target_id).first()
+    if application is None or application.protocol_id is None:
         return None
-    application = job.application
-    try:
-        if job.kind != GeneratedKind.RECEIPT:
-            raise ValueError("unknown document job kind")
-        html, _title = documents.receipt_html(application=application)
-        source = documents.source_hash(html)
-        existing = GeneratedDocument.objects.filter(application=application, kind=job.kind, source_hash=source)
-        pdf = None if existing.exists() else documents.render_pdf(html)
-        with transaction.atomic():
-            locked = DocumentJob.objects.select_for_update().filter(pk=job.pk, done_at__isnull=True).first()
-            if locked is None:  # finished by a concurrent run
-                return None
-            document = existing.order_by("-version").first()
-            if document is None:
-                pdf = pdf or documents.render_pdf(html)
-                document = _generated_document_store(application=application, kind=job.kind, pdf=pdf, source=source)
-        with transaction.atomic():
-            locked = DocumentJob.objects.select_for_update().filter(pk=job.pk, done_at__isnull=True).first()
-            if locked is None:
-                return None
-            emailed_at = locked.emailed_at
-            if emailed_at is None and application.email:
-                # Sent under the lock: a concurrent run waits here, then finds the job done.
-                _receipt_message(application=application, document=document).send()
-                emailed_at = timezone.now()
-                audit.record(target=application, verb="application.receipt_emailed", data={"document": document.pk})
-            DocumentJob.objects.filter(pk=job.pk).update(
-                emailed_at=emailed_at, done_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-            )
-    except Exception as error:
-        DocumentJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=type(error).__name__)
-        raise
+    html, title = documents.receipt_html(application=application)
+    document, created = document_store(
+        owner=application,
+        kind=GeneratedKind.RECEIPT,
+        html=html,
+        title=title,
+        filename=lambda version: documents.receipt_filename(application=application, version=version),
+        job=job,
+    )
+    if created:
+        audit.record(
+            target=application,
+            verb="application.receipt_generated",
+            data={"document": document.pk, "version": document.version, "sha256": document.sha256},
+        )
+    with outbox.step(job, "emailed") as todo:
+        if todo and application.email:
+            email_queue(_receipt_message(application=application), documents=[document])
+            audit.record(target=application, verb="application.receipt_emailed", data={"document": document.pk})
     return document
-
-
-# --- Exports ---------------------------------------------------------------------------
-
-
-def export_permitted(*, kind: str, user: User) -> bool:
-    from .models import ExportKind
-
-    permission = "applications.review_workspace" if kind == ExportKind.REVIEW_QUEUE else "properties.view_registry"
-    return rules.has_perm(permission, user)
-
-
-@transaction.atomic
-def export_request(*, kind: str, fmt: str, query: str, by: User) -> tuple[ExportJob, bytes | None]:
-    """Record an export and, for at most ``EXPORT_SYNC_MAX_ROWS`` rows, build it now.
-
-    Returns the job and the file's bytes (None when the worker builds it: it is sent after
-    commit, and the sweep sends it again if the broker is down). Either way the export is
-    in the audit trail. Raises PermissionDenied for users who may not see these data.
-    """
-    from . import exports
-
-    if not export_permitted(kind=kind, user=by):
-        raise PermissionDenied
-    if fmt not in exports.CONTENT_TYPES or kind not in ExportKind.values:
-        raise ValidationError(_("Formato di esportazione non disponibile."))
-    name, queryset = exports.filtered(kind=kind, user=by, query=query)
-    count = queryset.count()
-    job = ExportJob.objects.create(requested_by=by, kind=kind, fmt=fmt, query=query[:2000], rows=count)
-    audit.record(target=job, verb="export.requested", by=by, data={"kind": kind, "fmt": fmt, "rows": count})
-    if count > settings.EXPORT_SYNC_MAX_ROWS:
-        transaction.on_commit(lambda: export_jobs_send(job_ids=[job.pk]))
-        return job, None
-    header, rows = exports.rows_for(kind=kind, queryset=queryset)
-    body = exports.body_bytes(fmt=fmt, name=name, header=header, rows=rows)
-    job.status, job.done_at = ExportStatus.DONE, timezone.now()
-    job.filename = exports.filename_for(name=name, fmt=fmt)
-    job.save(update_fields=["status", "done_at", "filename"])
-    return job, body
-
-
-def export_jobs_send(*, job_ids: list[int]) -> int:
-    """Enqueue export jobs; a broker failure is logged and left to the sweep."""
-    from .tasks import export_job_run_task
-
-    sent = 0
-    for job_id in job_ids:
-        try:
-            export_job_run_task.apply_async(kwargs={"job_id": job_id})
-            sent += 1
-        except Exception as error:  # broker down: the job stays pending
-            logger.warning("export job %s not sent (%s); the sweep will retry", job_id, type(error).__name__)
-    return sent
-
-
-def export_job_run(*, job_id: int) -> ExportJob | None:
-    """Build the file of a pending export with the requester's own scope; None if already done.
-
-    Safe to run twice: the file is stored under a lock on the job row, once.
-    """
-    from . import exports
-
-    job = ExportJob.objects.select_related("requested_by").filter(pk=job_id, status=ExportStatus.PENDING).first()
-    if job is None:
-        return None
-    try:
-        name, queryset = exports.filtered(kind=job.kind, user=job.requested_by, query=job.query)
-        header, rows = exports.rows_for(kind=job.kind, queryset=queryset)
-        body = exports.body_bytes(fmt=job.fmt, name=name, header=header, rows=rows)
-    except Exception as error:
-        ExportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=type(error).__name__)
-        raise
-    with transaction.atomic():
-        locked = ExportJob.objects.select_for_update().filter(pk=job.pk, status=ExportStatus.PENDING).first()
-        if locked is None:
-            return None
-        locked.filename = exports.filename_for(name=name, fmt=locked.fmt)
-        locked.rows = len(rows)
-        locked.file.save("export", ContentFile(body), save=False)
-        locked.status, locked.done_at = ExportStatus.DONE, timezone.now()
-        locked.attempts += 1
-        locked.save()
-    return locked
-
-
-def export_jobs_sweep(*, older_than_seconds: int = 30) -> int:
-    """Send again the exports still pending; mark as failed those pending for a day; delete
-    the files older than ``EXPORT_RETENTION_DAYS`` (they hold personal data)."""
-    now = timezone.now()
-    ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lte=now - timedelta(days=1)).update(
-        status=ExportStatus.FAILED
-    )
-    expired = ExportJob.objects.filter(created_at__lte=now - timedelta(days=settings.EXPORT_RETENTION_DAYS)).exclude(
-        file=""
-    )
-    names = list(expired.values_list("file", flat=True))
-    expired.update(file="")
-    delete_files(names)
-    ids = list(
-        ExportJob.objects.filter(
-            status=ExportStatus.PENDING, created_at__lte=now - timedelta(seconds=older_than_seconds)
-        ).values_list("pk", flat=True)[:100]
-    )
-    return export_jobs_send(job_ids=ids)

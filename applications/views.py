@@ -16,11 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from housingmix.core import audit
+from housingmix.core import audit, drafts
 from housingmix.core.files import private_file_response
 from housingmix.notices.models import PUBLIC_STATUSES, Notice, NoticeKind
 from housingmix.territory.selectors import ambito_current, comune_list
-from properties import services as unit_services
 from properties.forms import UnitDataForm, UnitTermsForm
 
 from . import completeness, selectors, services
@@ -55,27 +54,14 @@ def _step_context(application, step: str, *, missing=None, **extra) -> dict:
     """The step indicator: the current step, and a check on each step with nothing missing."""
     if missing is None:
         missing = completeness.missing_items(application)
-    incomplete = {item.step for item in missing}
-    order = [slug for slug, _label, _url in completeness.STEPS]
-    current = order.index(step)
-    steps = []
-    for index, (slug, label, url_name) in enumerate(completeness.STEPS):
-        done = slug not in incomplete and slug != "summary"
-        steps.append(
-            {
-                "slug": slug,
-                "label": label,
-                "number": index + 1,
-                "url": reverse(url_name, kwargs={"ref": application.reference}),
-                "state": "active" if index == current else ("confirmed" if done else ""),
-                "done": done,
-            }
-        )
+    urls = {s.slug: reverse(s.url_name, kwargs={"ref": application.reference}) for s in completeness.STEPS}
+    steps = drafts.step_indicator(completeness.STEPS, current=step, missing=missing, urls=urls, final="summary")
+    current = next(row["number"] for row in steps if row["slug"] == step)
     return {
         "application": application,
         "steps": steps,
         "step": step,
-        "step_number": current + 1,
+        "step_number": current,
         "missing": missing,
         **extra,
     }
@@ -181,7 +167,7 @@ def step_units(request, ref):
     if response := _frozen_redirect(request, application):
         return response
     if request.method == "POST":
-        unit = unit_services.unit_add(application=application, by=request.user)
+        unit = services.unit_add(application=application, by=request.user)
         return redirect("applications:unit_data", ref=ref, unit=unit.pk)
     units = list(selectors.application_units(application=application))
     return render(request, "applications/step_units.html", _step_context(application, "units", units=units))
@@ -204,7 +190,7 @@ def step_unit_data(request, ref, unit):
     form = UnitDataForm(request.POST or None, instance=unit, comuni=comune_list(ambito=ambito))
     if request.method == "POST":
         valid = form.is_valid()
-        unit_services.unit_update(unit=unit, by=request.user, fields=_valid_part(form))
+        services.unit_update(unit=unit, by=request.user, fields=_valid_part(form))
         if valid:
             return _after_save(
                 request,
@@ -237,7 +223,7 @@ def step_unit_terms(request, ref, unit):
     form = UnitTermsForm(request.POST or None, instance=unit)
     if request.method == "POST":
         valid = form.is_valid()
-        unit_services.unit_update(unit=unit, by=request.user, fields=_valid_part(form))
+        services.unit_update(unit=unit, by=request.user, fields=_valid_part(form))
         if valid:
             following = application.units.filter(position__gt=unit.position).order_by("position", "pk").first()
             next_url = (
@@ -260,7 +246,7 @@ def unit_duplicate(request, ref, unit):
     application = _application(request, ref)
     if response := _frozen_redirect(request, application):
         return response
-    copy = unit_services.unit_duplicate(unit=_unit(application, unit), by=request.user)
+    copy = services.unit_duplicate(unit=_unit(application, unit), by=request.user)
     messages.success(
         request, _("Alloggio duplicato: controlla indirizzo, interno e subalterno, e carica le sue fotografie.")
     )
@@ -274,7 +260,7 @@ def unit_remove(request, ref, unit):
         return response
     unit = _unit(application, unit)
     if request.method == "POST":
-        unit_services.unit_remove(unit=unit, by=request.user)
+        services.unit_remove(unit=unit, by=request.user)
         messages.success(request, _("Alloggio eliminato dalla bozza."))
         return redirect("applications:units", ref=ref)
     return render(

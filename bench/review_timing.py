@@ -27,8 +27,8 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
 
-    from applications.management.commands.seed_bench import STAFF_EMAIL
     from applications.models import Application, ApplicationStatus
+    from demo.management.commands.seed_bench import STAFF_EMAIL
     from housingmix.accounts.models import User
 
     setup_test_environment()  # the test client needs testserver in ALLOWED_HOSTS

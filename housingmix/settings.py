@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "housingmix.notices",
     "properties",
     "applications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -233,17 +234,14 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
-    "notices-document-jobs-sweep": {
-        "task": "housingmix.notices.tasks.document_jobs_sweep_task",
+    # The one outbox sweep: every kind of deferred work (PDFs, e-mails, exports) still pending.
+    "core-outbox-sweep": {
+        "task": "housingmix.core.outbox.tasks.outbox_sweep_task",
         "schedule": 60.0,
     },
-    "applications-document-jobs-sweep": {
-        "task": "applications.tasks.document_jobs_sweep_task",
-        "schedule": 60.0,
-    },
-    "applications-exports-sweep": {
-        "task": "applications.tasks.export_jobs_sweep_task",
-        "schedule": 60.0,
+    "core-housekeeping": {
+        "task": "housingmix.core.tasks.housekeeping_task",
+        "schedule": 3600.0,
     },
     "notices-close-expired": {
         "task": "housingmix.notices.tasks.notices_close_expired_task",
@@ -327,10 +325,11 @@ CELERY_BEAT_SCHEDULE["applications-info-requests-overdue"] = {
     "task": "applications.tasks.info_requests_remind_overdue_task",
     "schedule": 3600.0,
 }
-CELERY_BEAT_SCHEDULE["applications-review-document-jobs-sweep"] = {
-    "task": "applications.tasks.review_document_jobs_sweep_task",
-    "schedule": 60.0,
-}
+
+# Outbox: attempts of a job before it is marked failed (shown in the back office, "retry").
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Days the body of a sent e-mail is kept (the portal's pages keep the communications themselves).
+EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)
 
 # Exports: up to this many rows are sent at once; larger ones are built by the worker.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=1000)

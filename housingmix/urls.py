@@ -24,7 +24,7 @@ urlpatterns += i18n_patterns(
     path(_("area-personale/manifestazioni/"), include("applications.urls")),
     path(_("area-personale/"), include("housingmix.accounts.urls")),
     path(_("account/"), include("allauth.urls")),
-    path(_("istruttoria/"), include("applications.review_urls")),
+    path(_("istruttoria/"), include("applications.review.urls")),
     path(_("registro-alloggi/"), include("properties.urls")),
     path(_("privacy/"), core_views.static_page, {"template": "pages/privacy.html"}, name="privacy"),
     path(_("accessibilita/"), core_views.static_page, {"template": "pages/accessibility.html"}, name="accessibility"),

@@ -2,8 +2,7 @@
 
 from django.db.models import QuerySet
 
-from applications.filters import RegistryFilter
-
+from .filters import RegistryFilter
 from .models import RegistryEntry
 
 

@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
-from applications.fitness import unit_fit
-from applications.models import ExportKind
-from applications.review_views import export_view
+from housingmix.core.exports.views import export_response
 
 from . import selectors
+from .fitness import unit_fit
 
 PAGE_SIZE = 25
 
@@ -37,7 +37,7 @@ def registry_list(request):
 @login_required
 def registry_export(request, fmt: str):
     _staff(request)
-    return export_view(request, kind=ExportKind.REGISTRY, fmt=fmt)
+    return export_response(request, kind="registry", fmt=fmt, list_url=reverse("review:exports"))
 
 
 @login_required

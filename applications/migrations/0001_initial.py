@@ -6,6 +6,7 @@ import django.utils.timezone
 import django_fsm
 import uuid
 from django.conf import settings
+import housingmix.core.uploads
 from django.db import migrations, models
 
 
@@ -42,7 +43,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('receipt', 'Ricevuta di presentazione')], max_length=30, verbose_name='tipo')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='versione')),
-                ('file', models.FileField(upload_to=applications.models.generated_upload_to, verbose_name='file')),
+                ('file', models.FileField(upload_to=housingmix.core.uploads.RandomPath('generated', '.pdf'), verbose_name='file')),
                 ('filename', models.CharField(max_length=200, verbose_name='nome del file')),
                 ('size', models.PositiveBigIntegerField(verbose_name='dimensione (byte)')),
                 ('sha256', models.CharField(max_length=64, verbose_name='impronta SHA-256')),
@@ -140,8 +141,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('id_document', "Documento d'identità del firmatario"), ('cadastral_survey', 'Visura catastale'), ('floor_plan', 'Planimetria'), ('ape', 'Attestato di prestazione energetica (APE)'), ('conformity', 'Certificati di conformità degli impianti'), ('title_deed', "Titolo che dà diritto a offrire l'alloggio"), ('photo', 'Fotografia'), ('proxy', 'Procura'), ('statute', 'Statuto'), ('runts_record', 'Estratto di iscrizione al RUNTS'), ('signed_summary', 'Riepilogo firmato digitalmente'), ('other', 'Altro documento')], max_length=30, verbose_name='tipo di documento')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='descrizione')),
-                ('file', models.FileField(upload_to=applications.models.attachment_upload_to, verbose_name='file')),
-                ('thumbnail', models.FileField(blank=True, upload_to=applications.models.thumbnail_upload_to, verbose_name='miniatura')),
+                ('file', models.FileField(upload_to=housingmix.core.uploads.RandomPath('applications'), verbose_name='file')),
+                ('thumbnail', models.FileField(blank=True, upload_to=housingmix.core.uploads.RandomPath('thumbnails', '.jpg'), verbose_name='miniatura')),
                 ('filename', models.CharField(max_length=200, verbose_name='nome del file')),
                 ('content_type', models.CharField(max_length=100, verbose_name='tipo di contenuto')),
                 ('size', models.PositiveBigIntegerField(verbose_name='dimensione (byte)')),

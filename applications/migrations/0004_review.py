@@ -4,6 +4,7 @@ import applications.models
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+import housingmix.core.uploads
 from django.db import migrations, models
 
 
@@ -112,7 +113,7 @@ class Migration(migrations.Migration):
             name='SiteVisitPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=applications.models.visit_photo_upload_to, verbose_name='fotografia')),
+                ('file', models.FileField(upload_to=housingmix.core.uploads.RandomPath('visits'), verbose_name='fotografia')),
                 ('content_type', models.CharField(max_length=100)),
                 ('sha256', models.CharField(max_length=64)),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='didascalia')),

@@ -4,6 +4,7 @@ import applications.models
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+import housingmix.core.uploads
 from django.db import migrations, models
 
 
@@ -24,7 +25,7 @@ class Migration(migrations.Migration):
                 ('query', models.TextField(blank=True, verbose_name='filtri')),
                 ('status', models.CharField(choices=[('pending', 'In preparazione'), ('done', 'Pronta'), ('failed', 'Non riuscita')], default='pending', max_length=10, verbose_name='stato')),
                 ('rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='righe')),
-                ('file', models.FileField(blank=True, upload_to=applications.models.export_upload_to, verbose_name='file')),
+                ('file', models.FileField(blank=True, upload_to=housingmix.core.uploads.RandomPath('exports'), verbose_name='file')),
                 ('filename', models.CharField(blank=True, max_length=100, verbose_name='nome del file')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='richiesta il')),
                 ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='pronta il')),

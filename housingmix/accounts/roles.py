@@ -39,7 +39,9 @@ ROLE_PERMISSIONS = {
         "notices.add_faqtopic",
         "notices.change_faqtopic",
         "notices.view_faqtopic",
-        "applications.view_protocolentry",
+        "core.view_protocolentry",
+        "core.view_job",
+        "core.change_job",
     ],
     Role.ADMINISTRATOR: [
         "accounts.add_user",
@@ -58,8 +60,10 @@ ROLE_PERMISSIONS = {
         "territory.change_comune",
         "territory.view_comune",
         "auth.view_group",
+        "core.view_job",
+        "core.change_job",
     ],
-    Role.DPO: ["auditlog.view_logentry", "core.view_auditevent", "applications.view_protocolentry"],
+    Role.DPO: ["auditlog.view_logentry", "core.view_auditevent", "core.view_protocolentry"],
 }
 
 # Roles whose holders work in the back office (Django admin).

@@ -1,14 +1,32 @@
-"""Checks of uploaded files by content (magic bytes), never by name or browser-declared type."""
+"""The one store for uploaded files: every file anybody uploads (an offerer's attachment or
+integrazione, a site-visit photo, a notice's attachment, a signed agreement…) goes through here.
+
+``accept`` checks the file by content (magic bytes, never the name or the browser's type) against a
+``Policy`` (types and size limit), hashes it, names it safely and, for images, makes a thumbnail
+without metadata (a photo of a home can carry its GPS position). ``store`` writes it (and the
+thumbnail) under a random name (``RandomPath``) and, when asked, records the upload in the audit
+trail. Files under ``private/`` are served only by permission-checking views.
+"""
 
 import base64
 import binascii
 import hashlib
+import io
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 # Content types accepted for public notice attachments.
@@ -24,6 +42,8 @@ NOTICE_TYPES = {
 P7M = "application/pkcs7-mime"
 # Content types an offerer may attach (DOMAIN.md): PDF, images, and signed files (CAdES .p7m).
 APPLICATION_TYPES = {PDF: "pdf", "image/jpeg": "jpg", "image/png": "png", P7M: "p7m"}
+
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
 
 # DER encoding of the OID 1.2.840.113549.1.7.2 (PKCS#7 signedData), found at the start of a CAdES file.
 _SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
@@ -91,3 +111,155 @@ def sha256_of(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+@deconstructible
+class RandomPath:
+    """``upload_to`` giving a random name under ``[private/]<folder>/<yyyy>/<mm>/``: a stored file's
+    name is never guessable and never carries the uploader's file name (which can be personal data)."""
+
+    def __init__(self, folder: str, suffix: str = "", private: bool = True):
+        self.folder, self.suffix, self.private = folder, suffix, private
+
+    def __call__(self, instance, filename: str) -> str:
+        root = "private/" if self.private else ""
+        return "%s%s/%s/%s%s" % (root, self.folder, timezone.now().strftime("%Y/%m"), uuid.uuid4().hex, self.suffix)
+
+    def __eq__(self, other):
+        return isinstance(other, RandomPath) and (self.folder, self.suffix, self.private) == (
+            other.folder,
+            other.suffix,
+            other.private,
+        )
+
+    def __hash__(self):
+        return hash((self.folder, self.suffix, self.private))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a kind of upload accepts: content types (MIME → extension) and the size-limit setting."""
+
+    types: dict[str, str]
+    max_bytes_setting: str = "APPLICATION_UPLOAD_MAX_BYTES"
+
+    @property
+    def max_bytes(self) -> int:
+        return getattr(settings, self.max_bytes_setting)
+
+
+# An offerer's or an ETS's documents: PDF, images and signed P7M (DOMAIN.md).
+DOCUMENTS = Policy(APPLICATION_TYPES)
+# Photos (of a unit, of a site visit): images only.
+IMAGES = Policy(IMAGE_TYPES)
+# A signed act: a PDF (signed PAdES) or a CAdES envelope.
+SIGNED = Policy({PDF: "pdf", P7M: "p7m"})
+# Attachments of a public notice, uploaded by staff.
+NOTICE = Policy(NOTICE_TYPES, "UPLOAD_MAX_BYTES")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An upload that passed its policy: what to store and what to record of it."""
+
+    upload: Any
+    mime: str
+    size: int
+    sha256: str
+    filename: str
+    thumbnail: bytes | None
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+
+def thumbnail_bytes(upload) -> bytes | None:
+    """A JPEG thumbnail without metadata (EXIF, GPS), or None if the image cannot be read."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((480, 360))
+            out = io.BytesIO()
+            # A new RGB image saved without exif= or info: nothing of the original's metadata is copied.
+            image.convert("RGB").save(out, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    finally:
+        upload.seek(0)
+    return out.getvalue()
+
+
+def safe_filename(name: str, extension: str) -> str:
+    """A download name made from the uploader's name (slugified) and the extension of the detected type."""
+    from django.utils.text import get_valid_filename, slugify
+
+    stem = slugify((name or "").rsplit(".", 1)[0])[:80] or "documento"
+    return get_valid_filename("%s.%s" % (stem, extension))
+
+
+def accept(upload, *, policy: Policy) -> Accepted:
+    """Check ``upload`` against ``policy``; raise ValidationError with a message for the user
+    (empty, too large, wrong type, unreadable image). Nothing is stored."""
+    mime = validate_upload(upload, allowed=policy.types, max_bytes=policy.max_bytes)
+    thumb = None
+    if mime.startswith("image/"):
+        thumb = thumbnail_bytes(upload)
+        if thumb is None:
+            raise ValidationError(
+                _("L'immagine «%(name)s» è danneggiata o non leggibile."),
+                params={"name": upload.name},
+                code="bad_image",
+            )
+    return Accepted(
+        upload=upload,
+        mime=mime,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        filename=safe_filename(upload.name, policy.types[mime]),
+        thumbnail=thumb,
+    )
+
+
+def store(
+    instance,
+    accepted: Accepted,
+    *,
+    file_field: str = "file",
+    thumbnail_field: str | None = None,
+    audit_target=None,
+    verb: str = "",
+    by=None,
+    data: dict | None = None,
+) -> None:
+    """Write the accepted file (and its thumbnail) into ``instance``'s fields, without saving the
+    instance; with ``audit_target`` and ``verb``, record the upload (kind of file, size, SHA-256:
+    never the file name, which may be personal data)."""
+    getattr(instance, file_field).save("upload", accepted.upload, save=False)
+    if thumbnail_field and accepted.thumbnail is not None:
+        getattr(instance, thumbnail_field).save("thumbnail.jpg", ContentFile(accepted.thumbnail), save=False)
+    if audit_target is not None and verb:
+        from housingmix.core import audit
+
+        audit.record(
+            target=audit_target,
+            verb=verb,
+            by=by,
+            data={"content_type": accepted.mime, "size": accepted.size, "sha256": accepted.sha256, **(data or {})},
+        )
+
+
+def delete_files(names: list[str]) -> None:
+    """Delete stored files (after the transaction that removed their rows); failures are logged."""
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete a stored file")

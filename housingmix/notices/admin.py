@@ -210,8 +210,8 @@ class NoticeAdmin(admin.ModelAdmin):
 
 @admin.register(NoticeDocument)
 class NoticeDocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "notice", "kind", "version", "size", "created_at", "generated"]
-    list_filter = ["kind", "generated"]
+    list_display = ["title", "notice", "kind", "version", "size", "created_at"]
+    list_filter = ["kind"]
     list_select_related = ["notice"]
     readonly_fields = [f.name for f in NoticeDocument._meta.fields]
 

@@ -10,9 +10,30 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import FaqEntry, FaqTopic, Notice, NoticeDocument
+        from housingmix.core import audit, outbox
+
+        from . import services
+        from .models import DocumentKind, FaqEntry, FaqTopic, Notice, NoticeDocument
 
         auditlog.register(Notice)
         auditlog.register(NoticeDocument)
         auditlog.register(FaqEntry)
         auditlog.register(FaqTopic)
+        labels = dict(DocumentKind.choices)
+        for kind, job_kind in services.RENDER_JOBS.items():
+            outbox.register(job_kind, services.document_render_job_run, label=labels[kind])
+        # Notices are public acts: their whole history is public.
+        audit.register(
+            {
+                "notice.created": audit.Verb(_("Avviso creato in bozza")),
+                "notice.updated": audit.Verb(_("Bozza modificata")),
+                "notice.published": audit.Verb(_("Pubblicato"), public=True),
+                "notice.amended": audit.Verb(_("Rettificato"), public=True),
+                "notice.closed": audit.Verb(_("Chiuso"), public=True),
+                "notice.withdrawn": audit.Verb(_("Ritirato"), public=True),
+                "notice.archived": audit.Verb(_("Archiviato"), public=True),
+                "notice.faq_changed": audit.Verb(_("FAQ aggiornate"), public=True),
+                "notice.document_uploaded": audit.Verb(_("Documento caricato"), public=True),
+                "notice.document_generated": audit.Verb(_("PDF generato"), public=True),
+            }
+        )

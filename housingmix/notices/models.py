@@ -1,4 +1,3 @@
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from housingmix.core.models import TimeStampedModel
+from housingmix.core.uploads import RandomPath
 
 
 class NoticeKind(models.TextChoices):
@@ -234,31 +234,26 @@ class DocumentKind(models.TextChoices):
 
 
 GENERATED_KINDS = [DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF]
-
-
-def document_upload_to(instance, filename):
-    # Random names: a stored file's URL is never guessable, and it is served by a view.
-    return "notices/%s/%s" % (timezone.now().strftime("%Y"), uuid.uuid4().hex)
+# The outbox kinds that render them.
+RENDER_JOBS = {DocumentKind.NOTICE_PDF: "notices.notice_pdf", DocumentKind.FAQ_PDF: "notices.faq_pdf"}
 
 
 class NoticeDocument(models.Model):
-    """One version of a document: a notice's attachment or a generated PDF.
+    """One version of a document uploaded by staff for a notice (form, annex). The generated PDFs
+    (the notice's text, the FAQ) are ``core.GeneratedDocument`` rows owned by the notice.
 
-    ``notice`` is empty for the programme's general FAQ PDF. Versions are never
-    overwritten: a change makes a new row.
+    Versions are never overwritten: a change makes a new row.
     """
 
     notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("tipo"), max_length=30, choices=DocumentKind.choices)
     title = models.CharField(_("titolo"), max_length=200)
     version = models.PositiveIntegerField(_("versione"))
-    file = models.FileField(_("file"), upload_to=document_upload_to)
+    file = models.FileField(_("file"), upload_to=RandomPath("notices", private=False))
     filename = models.CharField(_("nome del file"), max_length=200)
     content_type = models.CharField(_("tipo di contenuto"), max_length=100)
     size = models.PositiveBigIntegerField(_("dimensione (byte)"))
     sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
-    source_hash = models.CharField(_("impronta del contenuto sorgente"), max_length=64, blank=True)
-    generated = models.BooleanField(_("generato dal portale"), default=False)
     created_at = models.DateTimeField(_("caricato il"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -315,23 +310,3 @@ class FaqEntry(models.Model):
 
     def __str__(self):
         return self.question
-
-
-class DocumentJob(models.Model):
-    """Outbox of PDF renders: written in the publishing transaction, so no job is lost
-    when the broker is down; the beat sweep re-sends what is still pending."""
-
-    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.CASCADE, related_name="document_jobs")
-    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
-    requested_at = models.DateTimeField(default=timezone.now)
-    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("generazione di documento")
-        verbose_name_plural = _("generazioni di documenti")
-        indexes = [models.Index(fields=["done_at", "requested_at"])]
-
-    def __str__(self):
-        return "%s %s" % (self.kind, self.notice_id or "-")

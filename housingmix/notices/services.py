@@ -1,26 +1,23 @@
 """Every write on notices, FAQ and their documents."""
 
-import hashlib
 import logging
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
-from housingmix.core import audit
+from housingmix.core import audit, outbox, uploads, workflow
 from housingmix.core.caching import public_pages_invalidate
-from housingmix.core.uploads import NOTICE_TYPES, sha256_of, validate_upload
+from housingmix.core.documents import document_store
 
 from .models import (
     CONTENT_FIELDS,
-    DocumentJob,
+    RENDER_JOBS,
     DocumentKind,
     FaqEntry,
     Notice,
@@ -52,11 +49,11 @@ def _after_public_change() -> None:
     transaction.on_commit(public_pages_invalidate)
 
 
-def _check(notice: Notice, method, by) -> None:
+def _check(notice: Notice, name: str, by) -> None:
     """ValidationError if the state or data forbid the transition, PermissionDenied if ``by`` may not."""
-    if not can_proceed(method):
+    if not can_proceed(getattr(notice, name)):
         raise ValidationError(_("Questa operazione non è possibile nello stato attuale dell'avviso."))
-    if not has_transition_perm(method, by):
+    if not workflow.permitted(notice, name, by):
         raise PermissionDenied
 
 
@@ -95,7 +92,7 @@ def notice_update(*, notice: Notice, by, reason: str = "", **fields: Any) -> Not
         raise ValidationError(_("Un avviso chiuso, ritirato o archiviato non può essere modificato."))
     if not reason.strip():
         raise ValidationError({"amendment_reason": _("Indica il motivo della rettifica: sarà pubblicato.")})
-    _check(notice, notice.amend, by)
+    _check(notice, "amend", by)
     number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     NoticeRevision.objects.create(
         notice=locked,
@@ -124,27 +121,13 @@ def notice_update(*, notice: Notice, by, reason: str = "", **fields: Any) -> Not
 
 
 def _transition(notice: Notice, name: str, *, by, verb: str, system: bool = False, data=None, **kwargs) -> Notice:
-    """Run the workflow transition ``name`` on ``notice``: check, apply, save, audit, invalidate caches.
-
-    ``system`` is for the scheduler, which acts without a user (state rules still apply).
-    """
-    method = getattr(notice, name)
-    if system:
-        if not can_proceed(method):
-            raise ValidationError(_("Questa operazione non è possibile nello stato attuale dell'avviso."))
-    else:
-        _check(notice, method, by)
-    from_state = notice.status
-    method(**kwargs)
-    notice.save()
-    audit.record(
-        target=notice,
-        verb=verb,
-        by=by,
-        from_state=from_state,
-        to_state=notice.status,
-        reason=kwargs.get("reason", ""),
-        data=data,
+    """Run the workflow transition ``name`` on ``notice`` (core.workflow: state, permission, save,
+    audit) and invalidate the public pages. ``system`` is for the scheduler, which acts without a
+    user (state rules still apply). A notice's own validation is ``publication_problems``."""
+    if not can_proceed(getattr(notice, name)):
+        raise ValidationError(_("Questa operazione non è possibile nello stato attuale dell'avviso."))
+    workflow.transition_run(
+        notice, name, by=by, verb=verb, system=system, clean=False, reason=kwargs.get("reason", ""), data=data, **kwargs
     )
     _after_public_change()
     return notice
@@ -232,21 +215,21 @@ def document_upload(*, notice: Notice, kind: str, title: str, upload, by) -> Not
     """
     if kind not in (DocumentKind.APPLICATION_FORM, DocumentKind.ANNEX):
         raise ValidationError(_("I PDF dell'avviso e delle FAQ sono generati dal portale."))
-    mime = validate_upload(upload, allowed=NOTICE_TYPES)
-    digest = sha256_of(upload)
+    accepted = uploads.accept(upload, policy=uploads.NOTICE)
+    digest = accepted.sha256
     version = _next_version(notice=notice, kind=kind, title=title)
     document = NoticeDocument(
         notice=notice,
         kind=kind,
         title=title,
         version=version,
-        filename="%s-v%d.%s" % (slugify(title)[:80] or "allegato", version, NOTICE_TYPES[mime]),
-        content_type=mime,
-        size=upload.size,
+        filename="%s-v%d.%s" % (slugify(title)[:80] or "allegato", version, uploads.NOTICE.types[accepted.mime]),
+        content_type=accepted.mime,
+        size=accepted.size,
         sha256=digest,
         created_by=by,
     )
-    document.file.save("upload", upload, save=False)
+    uploads.store(document, accepted)
     document.save()
     audit.record(
         target=notice,
@@ -259,109 +242,45 @@ def document_upload(*, notice: Notice, kind: str, title: str, upload, by) -> Not
     return document
 
 
-def document_jobs_request(*, notice: Notice | None, kinds: list[str]) -> list[DocumentJob]:
-    """Write pending render jobs (one per kind) and send them to the worker after commit.
-
-    The job rows are the guarantee: if the broker is unreachable the sweep sends them later.
-    """
-    jobs = []
-    for kind in kinds:
-        job = DocumentJob.objects.filter(notice=notice, kind=kind, done_at__isnull=True).first()
-        if job is None:
-            job = DocumentJob.objects.create(notice=notice, kind=kind)
-        else:
-            # A render already under way must not mark this newer request as done.
-            job.requested_at = timezone.now()
-            job.save(update_fields=["requested_at"])
-        jobs.append(job)
-    ids = [job.pk for job in jobs]
-    transaction.on_commit(lambda: document_jobs_send(job_ids=ids))
-    return jobs
+def document_jobs_request(*, notice: Notice | None, kinds: list[str]) -> list[outbox.Job]:
+    """Request the generated PDFs (one job per kind) in the caller's transaction; a pending job
+    of the same kind is moved on rather than doubled (a render under way then runs once more)."""
+    return [outbox.request(RENDER_JOBS[kind], target=notice, coalesce=True) for kind in kinds]
 
 
-def document_jobs_send(*, job_ids: list[int]) -> int:
-    """Enqueue render tasks; a broker failure is logged and left to the sweep. Returns how many were sent."""
-    from .tasks import document_render_task
-
-    sent = 0
-    for job_id in job_ids:
-        try:
-            document_render_task.apply_async(kwargs={"job_id": job_id})
-            sent += 1
-        except Exception as error:  # broker down: the outbox row stays pending
-            logger.warning("document job %s not sent (%s); the sweep will retry", job_id, type(error).__name__)
-    return sent
+def _pdf_filename(notice: Notice | None, kind: str, version: int) -> str:
+    base = notice.slug if notice else "programma"
+    return "%s-%s-v%d.pdf" % (base[:80], "faq" if kind == DocumentKind.FAQ_PDF else "avviso", version)
 
 
-def document_render(*, job_id: int) -> NoticeDocument | None:
-    """Render the PDF a job asks for and store it as a new version, unless the latest
-    version was rendered from the same content (then no new version).
-
-    Safe to run twice, even concurrently: the write happens under a lock on the job row,
-    after checking again that nobody stored the same content meanwhile. A rendering error
-    is counted on the job (``attempts``, ``last_error``: the exception's class only, never
-    data) and raised for the task to retry.
-    """
+def document_render_job_run(job: outbox.Job):
+    """Outbox handler: render the notice's (or the programme's) PDF as a new version, unless the
+    latest version was rendered from the same content. Safe to run twice."""
     from . import documents
 
-    job = DocumentJob.objects.select_related("notice").filter(pk=job_id, done_at__isnull=True).first()
-    if job is None:
+    kind = DocumentKind.NOTICE_PDF if job.kind == RENDER_JOBS[DocumentKind.NOTICE_PDF] else DocumentKind.FAQ_PDF
+    notice = Notice.objects.filter(pk=job.target_id).first() if job.target_id else None
+    if job.target_id and notice is None:
         return None
-    notice, requested_at = job.notice, job.requested_at
-    try:
-        if job.kind == DocumentKind.NOTICE_PDF:
-            html, title = documents.notice_html(notice=notice)
-        else:
-            html, title = documents.faq_html(notice=notice)
-        source_hash = documents.source_hash(html)
-        latest = NoticeDocument.objects.filter(notice=notice, kind=job.kind).order_by("-version").first()
-        pdf = documents.render_pdf(html) if latest is None or latest.source_hash != source_hash else None
-    except Exception as error:
-        DocumentJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=type(error).__name__)
-        raise
-    document = None
-    with transaction.atomic():
-        locked = DocumentJob.objects.select_for_update().filter(pk=job.pk, done_at__isnull=True).first()
-        if locked is None:  # finished by a concurrent run
-            return None
-        latest = NoticeDocument.objects.filter(notice=notice, kind=job.kind).order_by("-version").first()
-        if pdf is not None and (latest is None or latest.source_hash != source_hash):
-            version = (latest.version if latest else 0) + 1
-            base = notice.slug if notice else "programma"
-            name = "%s-%s-v%d.pdf" % (base[:80], "faq" if job.kind == DocumentKind.FAQ_PDF else "avviso", version)
-            content = ContentFile(pdf)
-            document = NoticeDocument(
-                notice=notice,
-                kind=job.kind,
-                title=title,
-                version=version,
-                filename=name,
-                content_type="application/pdf",
-                size=len(pdf),
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                source_hash=source_hash,
-                generated=True,
-            )
-            document.file.save("generated", content, save=False)
-            document.save()
-            if notice is not None:
-                audit.record(
-                    target=notice,
-                    verb="notice.document_generated",
-                    data={"document": document.pk, "kind": job.kind, "version": version, "sha256": document.sha256},
-                )
-            transaction.on_commit(public_pages_invalidate)
-        # A newer request (requested_at moved on) stays pending and is rendered again.
-        DocumentJob.objects.filter(pk=job.pk, requested_at__lte=requested_at).update(
-            done_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-        )
-    return document
-
-
-def document_jobs_resend_pending(*, older_than_seconds: int = 30) -> int:
-    """Send again every job pending for longer than ``older_than_seconds``; returns how many were sent."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        DocumentJob.objects.filter(done_at__isnull=True, requested_at__lte=cutoff).values_list("pk", flat=True)[:500]
+    if kind == DocumentKind.NOTICE_PDF:
+        html, title = documents.notice_html(notice=notice)
+    else:
+        html, title = documents.faq_html(notice=notice)
+    document, created = document_store(
+        owner=notice,
+        kind=kind,
+        html=html,
+        title=title,
+        filename=lambda version: _pdf_filename(notice, kind, version),
+        latest_only=True,
+        job=job,
     )
-    return document_jobs_send(job_ids=ids)
+    if created:
+        if notice is not None:
+            audit.record(
+                target=notice,
+                verb="notice.document_generated",
+                data={"document": document.pk, "kind": kind, "version": document.version, "sha256": document.sha256},
+            )
+        transaction.on_commit(public_pages_invalidate)
+    return document

@@ -14,5 +14,6 @@ urlpatterns = [
     path(_("avvisi/<slug:slug>/partecipa/"), views.notice_participate, name="participate"),
     path(_("avvisi/<slug:slug>/versioni/<int:number>/"), views.notice_revision, name="revision"),
     path(_("documenti/<int:pk>/<str:filename>"), views.document_download, name="document"),
+    path(_("documenti/pdf/<int:pk>/<str:filename>"), views.generated_download, name="generated"),
     path("faq/", views.faq, name="faq"),
 ]

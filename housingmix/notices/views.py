@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 
 from housingmix.core.caching import public_page
@@ -108,13 +108,11 @@ def faq(request):
     )
 
 
-def document_download(request, pk, filename):
-    document = selectors.document_get_public(pk=pk, user=request.user)
-    if document is None or document.filename != filename:
-        raise Http404
+def _public_file(document, *, public: bool):
+    """A public version never changes: cached for good; a preview is never kept."""
     try:
         handle = document.file.open("rb")
-    except FileNotFoundError:
+    except OSError:
         raise Http404 from None
     response = FileResponse(
         handle,
@@ -123,9 +121,27 @@ def document_download(request, pk, filename):
         content_type=document.content_type,
     )
     response["Content-Length"] = document.size
-    if document.notice is None or document.notice.is_public:
-        # A version never changes: the file can be cached for good.
+    if public:
         patch_cache_control(response, public=True, max_age=31536000, immutable=True)
     else:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def document_download(request, pk, filename):
+    document = selectors.document_get_public(pk=pk, user=request.user)
+    if document is None or document.filename != filename:
+        # A generated PDF published before the PDFs moved to the shared documents store.
+        legacy = selectors.generated_by_legacy_filename(filename=filename)
+        if legacy is not None and selectors.generated_get_public(pk=legacy.pk, user=request.user):
+            return redirect("notices:generated", pk=legacy.pk, filename=legacy.filename, permanent=True)
+        raise Http404
+    return _public_file(document, public=document.notice is None or document.notice.is_public)
+
+
+def generated_download(request, pk, filename):
+    found = selectors.generated_get_public(pk=pk, user=request.user)
+    if found is None or found[0].filename != filename:
+        raise Http404
+    document, notice = found
+    return _public_file(document, public=notice is None or notice.is_public)

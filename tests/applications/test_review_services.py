@@ -3,13 +3,13 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from applications.calendar import add_business_days
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
 from applications import review
-from applications.calendar import add_business_days
 from applications.models import (
     Application,
     ApplicationStatus,

@@ -5,6 +5,7 @@ import django.utils.timezone
 import django_fsm
 import housingmix.notices.models
 from django.conf import settings
+import housingmix.core.uploads
 from django.db import migrations, models
 
 
@@ -108,7 +109,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('notice_pdf', "Testo dell'avviso (PDF)"), ('faq_pdf', 'FAQ (PDF)'), ('application_form', 'Modulo di domanda'), ('annex', 'Allegato')], max_length=30, verbose_name='tipo')),
                 ('title', models.CharField(max_length=200, verbose_name='titolo')),
                 ('version', models.PositiveIntegerField(verbose_name='versione')),
-                ('file', models.FileField(upload_to=housingmix.notices.models.document_upload_to, verbose_name='file')),
+                ('file', models.FileField(upload_to=housingmix.core.uploads.RandomPath('notices', private=False), verbose_name='file')),
                 ('filename', models.CharField(max_length=200, verbose_name='nome del file')),
                 ('content_type', models.CharField(max_length=100, verbose_name='tipo di contenuto')),
                 ('size', models.PositiveBigIntegerField(verbose_name='dimensione (byte)')),

@@ -1,0 +1,1 @@
+"""The review (istruttoria) of manifestations of interest: services, selectors, forms, views."""

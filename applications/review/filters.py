@@ -1,0 +1,92 @@
+"""Filters of the review queue (django-filter); applied in ``review.selectors``."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from housingmix.accounts.models import User
+from housingmix.accounts.roles import Role
+from housingmix.core.filters import freeze_choices
+from housingmix.notices.models import Notice, NoticeKind
+from housingmix.territory.models import Comune
+from properties.models import AvailabilityForm, HousingUnit
+
+from ..models import OFFERER_TYPE_CHOICES, Application, ApplicationStatus, InfoRequest
+
+REVIEW_STATUS_CHOICES = [(v, label) for v, label in ApplicationStatus.choices if v != ApplicationStatus.DRAFT]
+
+
+def overdue_requests():
+    return InfoRequest.objects.filter(
+        application=OuterRef("pk"),
+        application__status="info_requested",
+        closed_at__isnull=True,
+        deadline__lt=timezone.localdate(),
+    )
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Stato"), choices=REVIEW_STATUS_CHOICES, empty_label=_("Tutti"))
+    notice = django_filters.ModelChoiceFilter(label=_("Avviso"), queryset=Notice.objects.none(), empty_label=_("Tutti"))
+    comune = django_filters.ModelChoiceFilter(
+        label=_("Comune dell'alloggio"), queryset=Comune.objects.none(), method="filter_comune", empty_label=_("Tutti")
+    )
+    offerer_type = django_filters.ChoiceFilter(
+        label=_("Tipo di offerente"), choices=OFFERER_TYPE_CHOICES, empty_label=_("Tutti")
+    )
+    availability_form = django_filters.ChoiceFilter(
+        label=_("Forma di messa a disposizione"),
+        choices=AvailabilityForm.choices,
+        method="filter_form",
+        empty_label=_("Tutte"),
+    )
+    assigned_to = django_filters.ModelChoiceFilter(
+        label=_("Istruttore"), queryset=User.objects.none(), empty_label=_("Tutti")
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Integrazioni scadute"),
+        choices=[("yes", _("Solo con termine scaduto"))],
+        method="filter_overdue",
+        empty_label=_("Tutte"),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Ordina per"),
+        fields=(
+            ("submitted_at", "submitted"),
+            ("protocol__number", "protocol"),
+            ("offerer_name", "offerer"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "submitted": _("Data di presentazione"),
+            "protocol": _("Protocollo"),
+            "offerer": _("Offerente"),
+            "status": _("Stato"),
+        },
+        empty_label=_("Più recenti"),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["status", "notice", "comune", "offerer_type", "availability_form", "assigned_to", "overdue"]
+
+    def __init__(self, *args, reviewers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["notice"].queryset = Notice.objects.filter(kind=NoticeKind.INTEREST).order_by("-opens_at")
+        self.filters["comune"].queryset = Comune.objects.order_by("name")
+        self.filters["assigned_to"].queryset = (
+            reviewers
+            if reviewers is not None
+            else User.objects.filter(groups__name__in=[Role.SOCIAL_WORKER, Role.STAFF]).distinct()
+        )
+        freeze_choices(self.form)
+
+    def filter_comune(self, queryset, name, value):
+        return queryset.filter(Exists(HousingUnit.objects.filter(application=OuterRef("pk"), comune=value)))
+
+    def filter_form(self, queryset, name, value):
+        return queryset.filter(Exists(HousingUnit.objects.filter(application=OuterRef("pk"), availability_form=value)))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(Exists(overdue_requests())) if value == "yes" else queryset

@@ -1,0 +1,186 @@
+"""Forms of the review pages: they validate input only; views pass cleaned_data to services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from properties.models import HousingUnit
+
+from ..models import AttachmentKind, CheckItem, CheckOutcome
+
+OUTCOME_CHOICES = [("", _("Da verificare")), *CheckOutcome.choices]
+INTEGRATION_KINDS = [(k, label) for k, label in AttachmentKind.choices if k != AttachmentKind.SIGNED_SUMMARY]
+
+
+class StateForm(forms.Form):
+    """Carries the state the page showed, so a move on a stale page is refused."""
+
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class AssignForm(StateForm):
+    reviewer = forms.ModelChoiceField(label=_("Istruttore"), queryset=None)
+
+    def __init__(self, *args, reviewers, choices=None, **kwargs):
+        """``reviewers`` validates the choice; ``choices`` (pk, label), if given, renders it."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewer"]
+        field.queryset = reviewers
+        field.label_from_instance = lambda u: (
+            "%s%s"
+            % (
+                u.get_full_name() or u.email,
+                " (%s)" % u.comune.name if u.comune_id else "",
+            )
+        )
+        if choices is not None:
+            field.choices = [("", _("Scegli")), *choices]
+
+
+class ChecklistForm(forms.Form):
+    """The seven checks of one unit: outcome and note each."""
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        checks = getattr(unit, "checks", {})
+        for value, label in CheckItem.choices:
+            current = checks.get(value)
+            self.fields["outcome_%s" % value] = forms.ChoiceField(
+                label=label,
+                choices=OUTCOME_CHOICES,
+                required=False,
+                initial=current.outcome if current else "",
+            )
+            self.fields["note_%s" % value] = forms.CharField(
+                label=_("Nota: %(item)s") % {"item": label},
+                required=False,
+                max_length=2000,
+                initial=current.note if current else "",
+            )
+
+    def rows(self):
+        return [(self["outcome_%s" % v], self["note_%s" % v]) for v, _label in CheckItem.choices]
+
+    def checks(self) -> dict[str, tuple[str, str]]:
+        return {v: (self.cleaned_data["outcome_%s" % v], self.cleaned_data["note_%s" % v]) for v in CheckItem.values}
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Nota interna"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class InfoRequestForm(StateForm):
+    items = forms.CharField(
+        label=_("Documenti o chiarimenti richiesti"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("Uno per riga: l'offerente li vedrà così nella sua area."),
+    )
+    deadline = forms.DateField(
+        label=_("Termine per rispondere"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class ReasonForm(StateForm):
+    reason = forms.CharField(
+        label=_("Motivo (sarà comunicato all'offerente)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class DecisionForm(StateForm):
+    reasons = forms.CharField(
+        label=_("Motivazione (sarà comunicata all'offerente)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+
+
+class ProposalForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Esito proposto"),
+        choices=[
+            ("", _("Scegli…")),
+            ("eligible", _("Idonea")),
+            ("refusal_notice", _("Preavviso di diniego")),
+        ],
+    )
+    reasons = forms.CharField(
+        label=_("Motivazione della proposta (per l'Ufficio di Piano)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+
+
+class EligibleForm(DecisionForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Alloggi idonei"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        """``units``: the manifestation's units (a list, already loaded, or a queryset)."""
+        super().__init__(*args, **kwargs)
+        units = list(units)
+        ids = [u.pk for u in units]
+        self.fields["units"].queryset = HousingUnit.objects.filter(pk__in=ids)
+        self.fields["units"].initial = ids
+        # Rendered from the loaded list: no query per page view.
+        self.fields["units"].choices = [(u.pk, u.display_name) for u in units]
+
+
+class SiteVisitForm(StateForm):
+    visit_date = forms.DateField(
+        label=_("Data del sopralluogo"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    attendees = forms.CharField(label=_("Presenti"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    summary = forms.CharField(
+        label=_("Esito complessivo"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+    photo_1 = forms.FileField(label=_("Fotografia (JPEG o PNG)"), required=False)
+    photo_2 = forms.FileField(label=_("Altra fotografia"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in CheckItem.choices:
+            self.fields["outcome_%s" % value] = forms.ChoiceField(label=label, choices=OUTCOME_CHOICES, required=False)
+            self.fields["note_%s" % value] = forms.CharField(
+                label=_("Nota: %(item)s") % {"item": label}, required=False, max_length=2000
+            )
+
+    def rows(self):
+        return [(self["outcome_%s" % v], self["note_%s" % v]) for v, _label in CheckItem.choices]
+
+    def clean_visit_date(self):
+        value = self.cleaned_data["visit_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Il sopralluogo si registra dopo averlo svolto."))
+        return value
+
+    def outcomes(self) -> dict[str, tuple[str, str]]:
+        return {
+            v: (self.cleaned_data["outcome_%s" % v], self.cleaned_data["note_%s" % v])
+            for v in CheckItem.values
+            if self.cleaned_data["outcome_%s" % v] or self.cleaned_data["note_%s" % v]
+        }
+
+    def photos(self):
+        return [f for f in (self.cleaned_data.get("photo_1"), self.cleaned_data.get("photo_2")) if f]
+
+
+class OffererReplyForm(forms.Form):
+    """An integrazione or observations: text and up to three new documents."""
+
+    text = forms.CharField(label=_("Testo"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, required=False)
+    kind_1 = forms.ChoiceField(label=_("Tipo del primo documento"), choices=INTEGRATION_KINDS, required=False)
+    file_1 = forms.FileField(label=_("Primo documento (PDF, JPEG, PNG o P7M)"), required=False)
+    kind_2 = forms.ChoiceField(label=_("Tipo del secondo documento"), choices=INTEGRATION_KINDS, required=False)
+    file_2 = forms.FileField(label=_("Secondo documento"), required=False)
+    kind_3 = forms.ChoiceField(label=_("Tipo del terzo documento"), choices=INTEGRATION_KINDS, required=False)
+    file_3 = forms.FileField(label=_("Terzo documento"), required=False)
+
+    def uploads(self):
+        return [
+            (self.cleaned_data["file_%d" % i], self.cleaned_data.get("kind_%d" % i) or AttachmentKind.OTHER)
+            for i in (1, 2, 3)
+            if self.cleaned_data.get("file_%d" % i)
+        ]

@@ -1,0 +1,229 @@
+"""Reads of the review: the queue, one manifestation with everything its page shows,
+the dashboard figures. Scoped to who asks; querysets are built here, never in views."""
+
+import rules
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from housingmix.accounts.models import User
+from housingmix.accounts.roles import Role
+from housingmix.core import audit
+from housingmix.core.documents import GeneratedDocument, documents_of
+from properties.fitness import unit_fit
+from properties.models import HousingUnit
+
+from ..models import (
+    OPEN_REVIEW_STATUSES,
+    Application,
+    ApplicationStatus,
+    Attachment,
+    CheckItem,
+    DecisionKind,
+    InfoRequest,
+    OffererReply,
+    ReviewCheck,
+)
+from .filters import ReviewQueueFilter, overdue_requests
+
+
+def reviewer_choices() -> QuerySet[User]:
+    """Active staff and social workers, with their comune (for the assignment form and filter)."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.STAFF])
+        .select_related("comune")
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+REVIEWER_CHOICES_KEY = "review:reviewer_choices"
+
+
+def reviewer_choice_list() -> list[tuple[int, str]]:
+    """(pk, label) of the assignable users, cached for five minutes: the review page shows
+    the list on every view, and accounts change rarely (a new social worker shows up
+    within five minutes)."""
+    from django.core.cache import cache
+
+    choices = cache.get(REVIEWER_CHOICES_KEY)
+    if choices is None:
+        choices = [
+            (u.pk, "%s%s" % (u.get_full_name() or u.email, " (%s)" % u.comune.name if u.comune_id else ""))
+            for u in reviewer_choices()
+        ]
+        cache.set(REVIEWER_CHOICES_KEY, choices, 300)
+    return choices
+
+
+def review_queue_base(*, user: User) -> QuerySet[Application]:
+    """Submitted manifestations ``user`` reviews (staff: all; social worker: assigned to them)."""
+    queryset = Application.objects.exclude(status=ApplicationStatus.DRAFT)
+    if not rules.has_perm("applications.view_review_dashboard", user):
+        queryset = queryset.filter(assigned_to=user)
+    units = HousingUnit.objects.select_related("comune").only(
+        "pk", "application_id", "comune__name", "availability_form", "position"
+    )
+    return (
+        queryset.select_related("notice", "protocol", "assigned_to")
+        .only(
+            "pk",
+            "reference",
+            "status",
+            "submitted_at",
+            "offerer_name",
+            "offerer_type",
+            "created_at",
+            "notice__title",
+            "protocol__number",
+            "protocol__year",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__email",
+        )
+        .annotate(is_overdue=Exists(overdue_requests()))
+        .prefetch_related(Prefetch("units", queryset=units.order_by("position", "pk"), to_attr="unit_list"))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def review_queue_filterset(*, user: User, data) -> ReviewQueueFilter:
+    """The review queue with the django-filter FilterSet of the request applied (``.qs``)."""
+    return ReviewQueueFilter(data=data, queryset=review_queue_base(user=user), reviewers=reviewer_choices())
+
+
+def review_application_get(*, user: User, reference) -> Application | None:
+    """The manifestation if ``user`` may review it, else None (the view answers 404)."""
+    application = (
+        Application.objects.select_related("notice", "protocol", "assigned_to", "created_by", "organisation")
+        .filter(reference=reference)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .first()
+    )
+    if application is None or not rules.has_perm("applications.review_record", user, application):
+        return None
+    return application
+
+
+def review_units(*, application: Application) -> list[HousingUnit]:
+    """Units with comune, checklist rows (``checks`` by item) and the fit rule computed."""
+    units = list(
+        application.units.select_related("comune")
+        .prefetch_related(Prefetch("review_checks", queryset=ReviewCheck.objects.all(), to_attr="check_list"))
+        .order_by("position", "pk")
+    )
+    for unit in units:
+        unit.checks = {c.item: c for c in unit.check_list}
+        unit.fit = unit_fit(unit)
+        unit.checklist = [(value, label, unit.checks.get(value)) for value, label in CheckItem.choices]
+    return units
+
+
+def application_history(*, application: Application, public_only: bool, limit: int | None = None) -> list:
+    """The manifestation's history, newest first, with labels: everything for the reviewers, the
+    public events for the offerer (``public_only``). Reads are never part of it (they are for the DPO)."""
+    return audit.history(application, public_only=public_only, states=dict(ApplicationStatus.choices), limit=limit)
+
+
+def latest_proposal(*, application: Application):
+    """The reviewer's latest proposed outcome (an AuditEvent with ``outcome_label``), or None."""
+    event = audit.events_for(application).filter(verb="application.outcome_proposed").first()
+    if event is not None:
+        event.outcome_label = dict(DecisionKind.choices).get(event.data.get("outcome"), "")
+    return event
+
+
+def review_detail_context(*, application: Application) -> dict:
+    """Everything the review page shows, in a fixed number of queries."""
+    return {
+        "units": review_units(application=application),
+        "attachments": list(application.attachments.select_related("unit").order_by("is_integration", "kind", "pk")),
+        "history": application_history(application=application, public_only=False, limit=100),
+        "proposal": latest_proposal(application=application),
+        "notes": list(application.internal_notes.select_related("author")[:100]),
+        "info_requests": list(application.info_requests.select_related("protocol")),
+        "replies": list(
+            OffererReply.objects.filter(application=application)
+            .select_related("protocol")
+            .prefetch_related("attachments")
+        ),
+        "visits": site_visits_with_photos(application=application),
+        "decisions": list(application.decisions.select_related("protocol", "decided_by")),
+        "documents": list(documents_of(application)),
+    }
+
+
+def site_visits_with_photos(*, application: Application) -> list[dict]:
+    """Visits with their photo ids, in one query (a LEFT JOIN instead of a prefetch)."""
+    visits: dict[int, dict] = {}
+    rows = (
+        application.site_visits.order_by("-visit_date", "-pk")
+        .values("pk", "visit_date", "attendees", "summary", "photos__pk")
+        .order_by("-visit_date", "-pk", "photos__pk")
+    )
+    for row in rows:
+        visit = visits.setdefault(row["pk"], {**{k: v for k, v in row.items() if k != "photos__pk"}, "photo_ids": []})
+        if row["photos__pk"] is not None:
+            visit["photo_ids"].append(row["photos__pk"])
+    return list(visits.values())
+
+
+def offerer_review_context(*, application: Application) -> dict:
+    """What the offerer sees of the review: public history, requests, decisions, communications."""
+    return {
+        "history": application_history(application=application, public_only=True),
+        "open_request": application.info_requests.filter(closed_at__isnull=True).order_by("-created_at").first(),
+        "requests": list(application.info_requests.select_related("protocol")),
+        "replies": list(application.replies.select_related("protocol").prefetch_related("attachments")),
+        "refusal_notice": application.decisions.filter(kind="refusal_notice").order_by("-decided_at").first(),
+        "decisions": list(application.decisions.select_related("protocol")),
+        "documents": list(documents_of(application)),
+    }
+
+
+def generated_document_get(*, application: Application, pk: int) -> GeneratedDocument | None:
+    return documents_of(application).filter(pk=pk).first()
+
+
+def attachment_get(*, application: Application, pk: int) -> Attachment | None:
+    return application.attachments.filter(pk=pk).first()
+
+
+def site_visit_photo_get(*, application: Application, pk: int):
+    from ..models import SiteVisitPhoto
+
+    return SiteVisitPhoto.objects.filter(pk=pk, visit__application=application).first()
+
+
+def review_dashboard(*, today=None) -> dict:
+    """Counts by state, by comune, overdue requests and reviews per reviewer."""
+    today = today or timezone.localdate()
+    submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT)
+    labels = dict(ApplicationStatus.choices)
+    by_state = [
+        {"status": row["status"], "label": labels[row["status"]], "count": row["n"]}
+        for row in submitted.values("status").annotate(n=Count("pk")).order_by("status")
+    ]
+    by_comune = list(
+        HousingUnit.objects.filter(application__in=submitted)
+        .values("comune__name")
+        .annotate(units=Count("pk"), applications=Count("application", distinct=True))
+        .order_by("-applications", "comune__name")[:20]
+    )
+    overdue = list(
+        InfoRequest.objects.filter(
+            closed_at__isnull=True, deadline__lt=today, application__status=ApplicationStatus.INFO_REQUESTED
+        )
+        .select_related("application__protocol", "application__assigned_to")
+        .order_by("deadline")[:50]
+    )
+    per_reviewer = list(
+        submitted.filter(assigned_to__isnull=False)
+        .values("assigned_to__first_name", "assigned_to__last_name", "assigned_to__email")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_REVIEW_STATUSES)),
+            decided=Count("pk", filter=Q(status__in=[ApplicationStatus.ELIGIBLE, ApplicationStatus.NOT_ELIGIBLE])),
+        )
+        .order_by("-total")
+    )
+    return {"by_state": by_state, "by_comune": by_comune, "overdue": overdue, "per_reviewer": per_reviewer}

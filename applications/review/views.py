@@ -1,0 +1,541 @@
+"""Pages of the review: the reviewers' workspace (queue, manifestation, actions, dashboard)
+and the offerer's small pages (requests, replies, communications, public history).
+
+Views check permissions, call a selector or a service and render; domain errors become
+form errors or messages. Other users' records answer 404.
+"""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from housingmix.core import charts, workflow
+from housingmix.core.exports import views as export_views
+from housingmix.core.files import private_file_response
+
+from ..models import OPEN_REVIEW_STATUSES, ApplicationStatus
+from ..selectors import application_get_for_user
+from . import selectors as review_selectors
+from . import services as review
+from .forms import (
+    AssignForm,
+    ChecklistForm,
+    DecisionForm,
+    EligibleForm,
+    InfoRequestForm,
+    NoteForm,
+    OffererReplyForm,
+    ProposalForm,
+    ReasonForm,
+    SiteVisitForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _workspace(request) -> None:
+    if not rules.has_perm("applications.review_workspace", request.user):
+        raise PermissionDenied
+
+
+def _application(request, ref):
+    _workspace(request)
+    application = review_selectors.review_application_get(user=request.user, reference=ref)
+    if application is None:
+        raise Http404
+    return application
+
+
+def _querystring(request, drop=("page",)) -> str:
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+@login_required
+def queue(request):
+    _workspace(request)
+    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring": _querystring(request),
+            "export_query": _querystring(request, drop=("page", "format")),
+            "is_staff_view": rules.has_perm("applications.view_review_dashboard", request.user),
+        },
+    )
+
+
+@login_required
+def queue_export(request, fmt: str):
+    _workspace(request)
+    return export_views.export_response(request, kind="review_queue", fmt=fmt, list_url=reverse("review:exports"))
+
+
+@login_required
+def export_list(request):
+    """The user's own exports of the last days, with their state and download links."""
+    _workspace(request)
+    return export_views.export_list(request)
+
+
+export_download = export_views.export_download
+
+
+def _detail_context(request, application, **bound) -> dict:
+    user = request.user
+    context = review_selectors.review_detail_context(application=application)
+    state = {"expected_status": application.status}
+    can_review = rules.has_perm("applications.review", user, application)
+    open_review = application.status in OPEN_REVIEW_STATUSES
+    can_assign = rules.has_perm("applications.assign_reviewer", user, application) and (
+        application.status == ApplicationStatus.SUBMITTED or open_review
+    )
+    context.update(
+        application=application,
+        can_assign=can_assign,
+        can_review=can_review and open_review,
+        actions=workflow.available(
+            application,
+            user,
+            [
+                "request_info",
+                "resume_review",
+                "start_site_visit",
+                "declare_eligible",
+                "notify_refusal",
+                "reconsider",
+                "declare_not_eligible",
+            ],
+        ),
+        can_record_visit=can_review
+        and application.status in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT),
+        can_propose=rules.has_perm("applications.propose_outcome", user, application)
+        and not rules.has_perm("applications.decide", user, application)
+        and application.status in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT),
+        assign_form=bound.get("assign_form")
+        or (
+            AssignForm(
+                initial=state,
+                reviewers=review_selectors.reviewer_choices(),
+                choices=review_selectors.reviewer_choice_list(),
+                prefix="assign",
+            )
+            if can_assign
+            else None
+        ),
+        note_form=bound.get("note_form") or NoteForm(prefix="note"),
+        proposal_form=bound.get("proposal_form") or ProposalForm(prefix="proposal"),
+        info_request_form=bound.get("info_request_form")
+        or InfoRequestForm(initial={**state, "deadline": review.info_request_deadline()}, prefix="info"),
+        resume_form=bound.get("resume_form") or ReasonForm(initial=state, prefix="resume"),
+        visit_form=bound.get("visit_form") or SiteVisitForm(initial=state, prefix="visit"),
+        refusal_form=bound.get("refusal_form") or DecisionForm(initial=state, prefix="refusal"),
+        reconsider_form=bound.get("reconsider_form") or ReasonForm(initial=state, prefix="reconsider"),
+        eligible_form=bound.get("eligible_form")
+        or EligibleForm(initial=state, units=context["units"], prefix="eligible"),
+        not_eligible_form=bound.get("not_eligible_form") or DecisionForm(initial=state, prefix="not_eligible"),
+        checklist_forms=[
+            (
+                unit,
+                bound.get("checklist_form")
+                if bound.get("checklist_unit") == unit.pk
+                else ChecklistForm(unit=unit, prefix="unit%d" % unit.pk),
+            )
+            for unit in context["units"]
+        ],
+    )
+    return context
+
+
+@login_required
+def detail(request, ref):
+    application = _application(request, ref)
+    review.application_viewed(application=application, by=request.user)
+    response = render(request, "review/detail.html", _detail_context(request, application))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _run(request, application, form, key: str, call, success: str, anchor: str = ""):
+    """Validate ``form``, run ``call(cleaned_data)``; on error re-render the page with the form."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as error:
+            # A message, not a form error: the form may no longer be shown in the new state.
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, success)
+            return redirect(application_url(application) + anchor)
+    application = review_selectors.review_application_get(user=request.user, reference=application.reference)
+    if application is None:  # no longer theirs (reassigned meanwhile)
+        raise Http404
+    response = render(request, "review/detail.html", _detail_context(request, application, **{key: form}))
+    response.status_code = 400
+    return response
+
+
+def application_url(application) -> str:
+    return reverse("review:detail", kwargs={"ref": application.reference})
+
+
+def _expected(data) -> str | None:
+    return data.get("expected_status") or None
+
+
+@login_required
+@require_POST
+def assign(request, ref):
+    application = _application(request, ref)
+    form = AssignForm(request.POST, reviewers=review_selectors.reviewer_choices(), prefix="assign")
+    return _run(
+        request,
+        application,
+        form,
+        "assign_form",
+        lambda d: review.review_assign(
+            application=application, reviewer=d["reviewer"], by=request.user, expected_status=_expected(d)
+        ),
+        _("Istruttoria assegnata."),
+    )
+
+
+@login_required
+@require_POST
+def checklist(request, ref, unit: int):
+    application = _application(request, ref)
+    units = {u.pk: u for u in review_selectors.review_units(application=application)}
+    if unit not in units:
+        raise Http404
+    form = ChecklistForm(request.POST, unit=units[unit], prefix="unit%d" % unit)
+    if form.is_valid():
+        try:
+            review.review_checks_save(application=application, unit=units[unit], checks=form.checks(), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Verifiche salvate."))
+        return redirect(application_url(application) + "#alloggio-%d" % unit)
+    response = render(
+        request,
+        "review/detail.html",
+        _detail_context(request, application, checklist_form=form, checklist_unit=unit),
+    )
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def note_add(request, ref):
+    application = _application(request, ref)
+    return _run(
+        request,
+        application,
+        NoteForm(request.POST, prefix="note"),
+        "note_form",
+        lambda d: review.review_note_add(application=application, text=d["text"], by=request.user),
+        _("Nota interna aggiunta."),
+        "#note-interne",
+    )
+
+
+@login_required
+@require_POST
+def propose(request, ref):
+    application = _application(request, ref)
+    return _run(
+        request,
+        application,
+        ProposalForm(request.POST, prefix="proposal"),
+        "proposal_form",
+        lambda d: review.outcome_propose(
+            application=application, by=request.user, outcome=d["outcome"], reasons=d["reasons"]
+        ),
+        _("Proposta di esito registrata: la decisione spetta all'Ufficio di Piano."),
+    )
+
+
+@login_required
+@require_POST
+def info_request(request, ref):
+    application = _application(request, ref)
+    return _run(
+        request,
+        application,
+        InfoRequestForm(request.POST, prefix="info"),
+        "info_request_form",
+        lambda d: review.info_request_create(
+            application=application,
+            items=d["items"],
+            deadline=d["deadline"],
+            by=request.user,
+            expected_status=_expected(d),
+        ),
+        _("Richiesta di integrazione inviata all'offerente."),
+    )
+
+
+@login_required
+@require_POST
+def resume(request, ref):
+    application = _application(request, ref)
+    return _run(
+        request,
+        application,
+        ReasonForm(request.POST, prefix="resume"),
+        "resume_form",
+        lambda d: review.review_resume(
+            application=application, by=request.user, reason=d["reason"], expected_status=_expected(d)
+        ),
+        _("Istruttoria ripresa."),
+    )
+
+
+@login_required
+@require_POST
+def site_visit(request, ref):
+    application = _application(request, ref)
+    form = SiteVisitForm(request.POST, request.FILES, prefix="visit")
+    return _run(
+        request,
+        application,
+        form,
+        "visit_form",
+        lambda d: review.site_visit_record(
+            application=application,
+            by=request.user,
+            visit_date=d["visit_date"],
+            attendees=d["attendees"],
+            outcomes=form.outcomes(),
+            summary=d["summary"],
+            photos=form.photos(),
+            expected_status=_expected(d),
+        ),
+        _("Sopralluogo registrato."),
+    )
+
+
+@login_required
+@require_POST
+def refusal_notice(request, ref):
+    application = _application(request, ref)
+    return _run(
+        request,
+        application,
+        DecisionForm(request.POST, prefix="refusal"),
+        "refusal_form",
+        lambda d: review.refusal_notice_issue(
+            application=application, by=request.user, reasons=d["reasons"], expected_status=_expected(d)
+        ),
+        _("Preavviso di diniego inviato all'offerente."),
+    )
+
+
+@login_required
+@require_POST
+def reconsider(request, ref):
+    application = _application(request, ref)
+    return _run(
+        request,
+        application,
+        ReasonForm(request.POST, prefix="reconsider"),
+        "reconsider_form",
+        lambda d: review.review_reconsider(
+            application=application, by=request.user, reason=d["reason"], expected_status=_expected(d)
+        ),
+        _("Istruttoria riaperta."),
+    )
+
+
+@login_required
+@require_POST
+def eligible(request, ref):
+    application = _application(request, ref)
+    form = EligibleForm(request.POST, units=application.units.order_by("position", "pk"), prefix="eligible")
+    return _run(
+        request,
+        application,
+        form,
+        "eligible_form",
+        lambda d: review.decision_eligible(
+            application=application,
+            by=request.user,
+            reasons=d["reasons"],
+            units=list(d["units"]),
+            expected_status=_expected(d),
+        ),
+        _("Manifestazione dichiarata idonea: gli alloggi sono nel registro."),
+    )
+
+
+@login_required
+@require_POST
+def not_eligible(request, ref):
+    application = _application(request, ref)
+    return _run(
+        request,
+        application,
+        DecisionForm(request.POST, prefix="not_eligible"),
+        "not_eligible_form",
+        lambda d: review.decision_not_eligible(
+            application=application, by=request.user, reasons=d["reasons"], expected_status=_expected(d)
+        ),
+        _("Manifestazione dichiarata non idonea."),
+    )
+
+
+@login_required
+def attachment(request, ref, pk: int):
+    application = _application(request, ref)
+    item = review_selectors.attachment_get(application=application, pk=pk)
+    if item is None:
+        raise Http404
+    review.application_viewed(application=application, by=request.user, data={"attachment": item.pk})
+    return private_file_response(
+        item.file,
+        filename=item.filename,
+        content_type=item.content_type,
+        inline=item.content_type == "application/pdf",
+    )
+
+
+@login_required
+def visit_photo(request, ref, pk: int):
+    application = _application(request, ref)
+    photo = review_selectors.site_visit_photo_get(application=application, pk=pk)
+    if photo is None:
+        raise Http404
+    review.application_viewed(application=application, by=request.user, data={"visit_photo": photo.pk})
+    return private_file_response(
+        photo.file, filename="sopralluogo-%d.%s" % (photo.pk, photo.content_type.split("/")[-1]),
+        content_type=photo.content_type, inline=True,
+    )  # fmt: skip
+
+
+@login_required
+def document(request, ref, pk: int):
+    application = _application(request, ref)
+    item = review_selectors.generated_document_get(application=application, pk=pk)
+    if item is None:
+        raise Http404
+    review.application_viewed(application=application, by=request.user, data={"document": item.pk})
+    return private_file_response(item.file, filename=item.filename, content_type="application/pdf", inline=True)
+
+
+@login_required
+def dashboard(request):
+    if not rules.has_perm("applications.view_review_dashboard", request.user):
+        raise PermissionDenied
+    data = review_selectors.review_dashboard()
+    return render(
+        request,
+        "review/dashboard.html",
+        {**data, "state_chart": charts.bar_chart([(row["label"], row["count"]) for row in data["by_state"]])},
+    )
+
+
+# --- The offerer's pages ---------------------------------------------------------------
+
+
+def _owned(request, ref):
+    application = application_get_for_user(user=request.user, reference=ref)
+    if (
+        application is None
+        or application.is_draft
+        or not rules.has_perm("applications.answer_request", request.user, application)
+    ):
+        raise Http404
+    return application
+
+
+def _offerer_context(application, **bound) -> dict:
+    context = review_selectors.offerer_review_context(application=application)
+    context.update(
+        application=application,
+        integration_form=bound.get("integration_form") or OffererReplyForm(prefix="integration"),
+        observations_form=bound.get("observations_form") or OffererReplyForm(prefix="observations"),
+        can_integrate=application.status == ApplicationStatus.INFO_REQUESTED and context["open_request"] is not None,
+        can_observe=application.status == ApplicationStatus.NOTICE_OF_REFUSAL and context["refusal_notice"] is not None,
+    )
+    return context
+
+
+@login_required
+def offerer_status(request, ref):
+    application = _owned(request, ref)
+    response = render(request, "review/offerer_status.html", _offerer_context(application))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _offerer_post(request, ref, *, prefix: str, key: str, call, success: str):
+    application = _owned(request, ref)
+    form = OffererReplyForm(request.POST, request.FILES, prefix=prefix)
+    if form.is_valid():
+        try:
+            call(application, form)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, success)
+            return redirect("review:offerer_status", ref=application.reference)
+    application = _owned(request, ref)
+    response = render(request, "review/offerer_status.html", _offerer_context(application, **{key: form}))
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def offerer_integration(request, ref):
+    return _offerer_post(
+        request,
+        ref,
+        prefix="integration",
+        key="integration_form",
+        call=lambda application, form: review.info_request_answer(
+            application=application, by=request.user, text=form.cleaned_data["text"], uploads=form.uploads()
+        ),
+        success=_("Integrazione presentata e protocollata: l'istruttoria riprende."),
+    )
+
+
+@login_required
+@require_POST
+def offerer_observations(request, ref):
+    return _offerer_post(
+        request,
+        ref,
+        prefix="observations",
+        key="observations_form",
+        call=lambda application, form: review.refusal_reply(
+            application=application, by=request.user, text=form.cleaned_data["text"], uploads=form.uploads()
+        ),
+        success=_("Osservazioni presentate e protocollate."),
+    )
+
+
+@login_required
+def offerer_document(request, ref, pk: int):
+    application = _owned(request, ref)
+    item = review_selectors.generated_document_get(application=application, pk=pk)
+    if item is None:
+        raise Http404
+    return private_file_response(item.file, filename=item.filename, content_type="application/pdf", inline=False)

@@ -1,0 +1,48 @@
+"""Deadlines in working days: weekends, Italian public holidays and the patron saint's day of
+the Ambito's province are skipped (the ``holidays`` package, ``holidays.Italy(subdiv=...)``).
+
+The province is the capofila comune's (Lodi: San Bassiano, 19 January). Without an Ambito
+(a bare test database) only the national holidays count.
+"""
+
+import functools
+from datetime import date, timedelta
+
+import holidays
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(province: str, year: int) -> frozenset[date]:
+    subdiv = province.upper() if province and province.upper() in holidays.Italy.subdivisions else None
+    return frozenset(holidays.Italy(subdiv=subdiv, years=year).keys())
+
+
+def ambito_province() -> str:
+    """The province code (e.g. ``LO``) of the Ambito the portal serves, or ``""``."""
+    from housingmix.territory.selectors import ambito_current
+
+    ambito = ambito_current()
+    capofila = ambito.capofila if ambito else None
+    return capofila.province if capofila else ""
+
+
+def holidays_in(year: int, *, province: str | None = None) -> frozenset[date]:
+    """The public holidays of ``year`` in ``province`` (default: the Ambito's)."""
+    return _holidays(ambito_province() if province is None else province, year)
+
+
+def is_working_day(day: date, *, province: str | None = None) -> bool:
+    return day.weekday() < 5 and day not in holidays_in(day.year, province=province)
+
+
+def add_working_days(start: date, days: int, *, province: str | None = None) -> date:
+    """The date ``days`` working days after ``start`` (``start`` itself not counted)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    province = ambito_province() if province is None else province
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        if is_working_day(current, province=province):
+            left -= 1
+    return current
