@@ -69,6 +69,7 @@ run: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: system-deps browser-deps venv messages static lint
 	$(MANAGE) makemigrations --check --dry-run -v 1

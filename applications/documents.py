@@ -5,15 +5,14 @@ protocol entry, so the same submission always gives the same HTML (and source ha
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# render_pdf and source_hash are used from here by the outbox (applications.services.document_job_run).
-from housingmix.core.pdf import PDF_LANGUAGE, pdf_context, render_pdf, source_hash  # noqa: F401
+from housingmix.core.numbers import euro, number_it
+from housingmix.core.pdf import PDF_LANGUAGE, pdf_context
 from properties.models import AvailabilityForm, HousingUnit
 
 from .models import OFFERER_TYPE_CHOICES, Application, AttachmentKind, SignatoryRole, SignatureMode
@@ -54,42 +53,6 @@ DECLARATION_TEXTS = {
         ),
     ],
 }
-
-
-def _decimal(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def number_it(value, places: int | None = None) -> str:
-    """``1234.5`` as ``1.234,5`` (``places`` fixes the decimals); independent of the active locale."""
-    number = _decimal(value)
-    if number is None:
-        return ""
-    if places is not None:
-        number = number.quantize(Decimal(1).scaleb(-places))
-    elif number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    else:
-        number = number.normalize()
-    sign, text = ("-", str(-number)) if number < 0 else ("", str(number))
-    whole, _dot, fraction = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ".".join(groups) + ("," + fraction if fraction else "")
-
-
-def euro(value) -> str:
-    """A sum in euro, Italian style: ``€ 1.234,56`` (empty for no value)."""
-    text = number_it(value, places=2)
-    return "€ %s" % text if text else ""
 
 
 def _date(value) -> str:

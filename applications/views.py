@@ -418,7 +418,7 @@ def attachment_thumbnail(request, ref, pk):
 @login_required
 def generated_download(request, ref, pk):
     application = _application(request, ref)
-    document = get_object_or_404(application.generated_documents, pk=pk)
+    document = get_object_or_404(selectors.application_generated_documents(application=application), pk=pk)
     return _file_response(
         request, application, document.file, filename=document.filename, content_type="application/pdf", inline=False
     )

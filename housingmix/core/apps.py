@@ -18,7 +18,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Nucleo del portale")
 
     def ready(self):
-        from . import audit, mail, outbox
+        from . import (
+            audit,
+            mail,
+            outbox,
+            tasks,  # noqa: F401 (the outbox sends its task by name: register it in every process)
+        )
         from .exports import services as export_services
 
         outbox.register(mail.JOB_KIND, mail.email_job_run, label=_("Invio di e-mail"))

@@ -4,8 +4,7 @@ integrazione, a site-visit photo, a notice's attachment, a signed agreement…) 
 ``accept`` checks the file by content (magic bytes, never the name or the browser's type) against a
 ``Policy`` (types and size limit), hashes it, names it safely and, for images, makes a thumbnail
 without metadata (a photo of a home can carry its GPS position). ``store`` writes it (and the
-thumbnail) under a random name (``RandomPath``) and, when asked, records the upload in the audit
-trail. Files under ``private/`` are served only by permission-checking views.
+thumbnail) under a random name (``RandomPath``). Files under ``private/`` are served only by permission-checking views.
 """
 
 import base64
@@ -224,32 +223,13 @@ def accept(upload, *, policy: Policy) -> Accepted:
     )
 
 
-def store(
-    instance,
-    accepted: Accepted,
-    *,
-    file_field: str = "file",
-    thumbnail_field: str | None = None,
-    audit_target=None,
-    verb: str = "",
-    by=None,
-    data: dict | None = None,
-) -> None:
-    """Write the accepted file (and its thumbnail) into ``instance``'s fields, without saving the
-    instance; with ``audit_target`` and ``verb``, record the upload (kind of file, size, SHA-256:
-    never the file name, which may be personal data)."""
+def store(instance, accepted: Accepted, *, file_field: str = "file", thumbnail_field: str | None = None) -> None:
+    """Write the accepted file (and its thumbnail) into ``instance``'s fields under random names,
+    without saving the instance. The caller records the upload in its own history (kind, size and
+    SHA-256: never the file name, which may be personal data)."""
     getattr(instance, file_field).save("upload", accepted.upload, save=False)
     if thumbnail_field and accepted.thumbnail is not None:
         getattr(instance, thumbnail_field).save("thumbnail.jpg", ContentFile(accepted.thumbnail), save=False)
-    if audit_target is not None and verb:
-        from housingmix.core import audit
-
-        audit.record(
-            target=audit_target,
-            verb=verb,
-            by=by,
-            data={"content_type": accepted.mime, "size": accepted.size, "sha256": accepted.sha256, **(data or {})},
-        )
 
 
 def delete_files(names: list[str]) -> None:

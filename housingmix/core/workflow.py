@@ -53,7 +53,7 @@ def lock(
     if expected_status and getattr(locked, field.attname) != expected_status:
         raise StaleTransition(
             _(
-                "Nel frattempo qualcun altro ha modificato questa pratica (ora è «%(state)s»): "
+                "Nel frattempo la pratica è stata modificata da un altro utente (ora è «%(state)s»): "
                 "ricarica la pagina e verifica prima di procedere."
             )
             % {"state": state_label(locked)}

@@ -15,12 +15,6 @@ STATE_CHOICES = [
 ]
 
 
-def _year_choices():
-    from .selectors import notice_years
-
-    return [(y, str(y)) for y in notice_years()]
-
-
 class NoticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cerca nel testo"), method="filter_text", widget=forms.TextInput(attrs={"type": "search"})
@@ -35,10 +29,10 @@ class NoticeFilter(django_filters.FilterSet):
         model = Notice
         fields = ["q", "kind", "state", "year"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years=(), **kwargs):
+        """``years``: the years with public notices (from the selector: the data, not import time)."""
         super().__init__(*args, **kwargs)
-        # Years come from the data: computed per request, not at import time.
-        self.filters["year"].extra["choices"] = _year_choices()
+        self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()[:200]

@@ -192,9 +192,9 @@ class Notice(TimeStampedModel):
         target=NoticeStatus.WITHDRAWN,
         permission="notices.manage_workflow",
     )
-    def withdraw(self, reason: str):
+    def withdraw(self, motive: str):
         self.withdrawn_at = timezone.now()
-        self.status_reason = reason
+        self.status_reason = motive
 
     @transition(
         field=status,

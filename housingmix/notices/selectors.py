@@ -35,7 +35,7 @@ def notice_list_public() -> QuerySet[Notice]:
 
 def notice_filterset(*, data) -> NoticeFilter:
     """The public list filtered by kind, state, year and text (django-filter)."""
-    return NoticeFilter(data, queryset=notice_list_public())
+    return NoticeFilter(data, queryset=notice_list_public(), years=notice_years())
 
 
 def notice_list_open() -> QuerySet[Notice]:

@@ -120,14 +120,16 @@ def notice_update(*, notice: Notice, by, reason: str = "", **fields: Any) -> Not
     return notice
 
 
-def _transition(notice: Notice, name: str, *, by, verb: str, system: bool = False, data=None, **kwargs) -> Notice:
+def _transition(
+    notice: Notice, name: str, *, by, verb: str, system: bool = False, data=None, reason: str = "", **kwargs
+) -> Notice:
     """Run the workflow transition ``name`` on ``notice`` (core.workflow: state, permission, save,
     audit) and invalidate the public pages. ``system`` is for the scheduler, which acts without a
     user (state rules still apply). A notice's own validation is ``publication_problems``."""
     if not can_proceed(getattr(notice, name)):
         raise ValidationError(_("Questa operazione non è possibile nello stato attuale dell'avviso."))
     workflow.transition_run(
-        notice, name, by=by, verb=verb, system=system, clean=False, reason=kwargs.get("reason", ""), data=data, **kwargs
+        notice, name, by=by, verb=verb, system=system, clean=False, reason=reason, data=data, **kwargs
     )
     _after_public_change()
     return notice
@@ -154,7 +156,7 @@ def notice_withdraw(*, notice: Notice, by, reason: str) -> Notice:
     """Withdraw a notice (ritiro in autotutela); the reason is public and required."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indica il motivo del ritiro: sarà pubblicato.")})
-    return _transition(notice, "withdraw", by=by, verb="notice.withdrawn", reason=reason.strip())
+    return _transition(notice, "withdraw", by=by, verb="notice.withdrawn", reason=reason.strip(), motive=reason.strip())
 
 
 @transaction.atomic

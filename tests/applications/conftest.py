@@ -11,7 +11,7 @@ from housingmix.accounts.roles import Role
 from housingmix.notices.models import NoticeKind
 from housingmix.territory.models import Comune
 from tests.accounts.factories import UserFactory
-from tests.applications.factories_review import social_worker, submitted_application
+from tests.applications.factories import ApplicationFactory, social_worker
 from tests.notices.factories import NoticeFactory
 
 
@@ -78,7 +78,7 @@ def reviewer(db):
 
 @pytest.fixture
 def application(db):
-    return submitted_application(units=2)
+    return ApplicationFactory(submitted=True, units=2)
 
 
 @pytest.fixture

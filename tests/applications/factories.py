@@ -1,10 +1,16 @@
-"""Factories for manifestations of interest, their units and attachments.
+"""Factories for manifestations of interest, their units and attachments: one module, a trait
+for every state, each state reached through the services (never by writing ``status``).
 
 ``ApplicationFactory(complete=True)`` is a draft that passes ``completeness.missing_items()``:
 a private owner with a valid codice fiscale, one complete unit (``units=N`` for more) with a
 photo and its documents, the signatory's identity document, every declaration.
-``ApplicationFactory(submitted=True)`` is the same, submitted through ``application_submit``
-(protocolled, package frozen, receipt job queued).
+
+The lifecycle traits go on from there, each through the service a user would call:
+``submitted`` (``application_submit``: protocolled, package frozen, receipt job queued),
+``under_review`` (assigned by Ufficio di Piano staff), ``info_requested``, ``site_visit``,
+``eligible``, ``notice_of_refusal``, ``not_eligible`` (after the offerer's observations) and
+``withdrawn``. ``lifecycle__reviewer=`` assigns someone else than a new staff member (e.g. a
+social worker of the units' comune); ``lifecycle__decider=`` decides.
 """
 
 import hashlib
@@ -22,6 +28,7 @@ from django.utils import timezone
 from applications.models import (
     PERSON_OFFERER,
     Application,
+    ApplicationStatus,
     Attachment,
     AttachmentKind,
     IdDocumentType,
@@ -167,7 +174,14 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             units__count=1,
             identity_document__add=True,
         )
-        submitted = factory.Trait(complete=True, submission__now=True)
+        submitted = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.SUBMITTED)
+        under_review = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.UNDER_REVIEW)
+        info_requested = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.INFO_REQUESTED)
+        site_visit = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.SITE_VISIT)
+        eligible = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.ELIGIBLE)
+        notice_of_refusal = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.NOTICE_OF_REFUSAL)
+        not_eligible = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.NOT_ELIGIBLE)
+        withdrawn = factory.Trait(complete=True, lifecycle__state=ApplicationStatus.WITHDRAWN)
 
     @factory.post_generation
     def units(self, create, extracted, **kwargs):
@@ -196,17 +210,71 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         attachment_add(application=self, by=self.created_by, upload=upload(kind, name="carta-identita.pdf"), kind=kind)
 
     @factory.post_generation
-    def submission(self, create, extracted, **kwargs):
-        """``submission=True`` (the ``submitted`` trait): submit through ``application_submit``."""
-        if not create or not (extracted or kwargs.get("now")):
+    def lifecycle(self, create, extracted, **kwargs):
+        """``lifecycle__state=``: take the complete draft to that state through the services."""
+        state = extracted or kwargs.get("state")
+        if not create or not state:
             return
-        from applications.services import application_submit
-
-        submitted = application_submit(application=self, by=self.created_by)
+        saved = advance(self, state, reviewer=kwargs.get("reviewer"), decider=kwargs.get("decider"))
         # The status field is protected (no assignment, no refresh_from_db): copy the saved row's values.
         for field in Application._meta.concrete_fields:
-            self.__dict__[field.attname] = getattr(submitted, field.attname)
-        self._state.fields_cache["protocol"] = submitted.protocol
+            self.__dict__[field.attname] = getattr(saved, field.attname)
+        self._state.fields_cache.pop("protocol", None)
+        self._state.fields_cache.pop("assigned_to", None)
+
+
+# The road from a draft to each state (DOMAIN.md, "States").
+_ROAD = {
+    ApplicationStatus.SUBMITTED: [],
+    ApplicationStatus.UNDER_REVIEW: ["assign"],
+    ApplicationStatus.INFO_REQUESTED: ["assign", "request_info"],
+    ApplicationStatus.SITE_VISIT: ["assign", "visit"],
+    ApplicationStatus.ELIGIBLE: ["assign", "visit", "eligible"],
+    ApplicationStatus.NOTICE_OF_REFUSAL: ["assign", "refusal"],
+    ApplicationStatus.NOT_ELIGIBLE: ["assign", "refusal", "observations", "not_eligible"],
+    ApplicationStatus.WITHDRAWN: ["withdraw"],
+}
+
+
+def advance(application: Application, state: str, *, reviewer=None, decider=None) -> Application:
+    """Submit a complete draft and take it to ``state`` as its users would: staff assign (to
+    ``reviewer``, default a new staff member), the reviewer asks, visits; ``decider`` (default a
+    new staff member) decides; the offerer files observations or withdraws."""
+    from applications.review import services as review
+    from applications.services import application_submit, application_withdraw
+
+    offerer = application.created_by
+    current = application_submit(application=application, by=offerer)
+    staff = decider or UserFactory(staff=True)
+    reviewer = reviewer or staff
+    for step in _ROAD[state]:
+        if step == "assign":
+            review.review_assign(application=current, reviewer=reviewer, by=staff)
+        elif step == "request_info":
+            review.info_request_create(application=current, items="Visura catastale aggiornata", by=reviewer)
+        elif step == "visit":
+            review.site_visit_record(
+                application=current,
+                by=reviewer,
+                visit_date=timezone.localdate(),
+                attendees="L'istruttore e il proprietario",
+                outcomes={"condition": ("ok", "")},
+                summary="Alloggio in buono stato.",
+            )
+        elif step == "eligible":
+            review.decision_eligible(application=current, by=staff, reasons="Alloggio idoneo per il programma.")
+        elif step == "refusal":
+            review.refusal_notice_issue(application=current, by=staff, reasons="Superficie insufficiente.")
+        elif step == "observations":
+            review.refusal_reply(application=current, by=offerer, text="La superficie è stata misurata male.")
+        elif step == "not_eligible":
+            review.decision_not_eligible(
+                application=current, by=staff, reasons="Le osservazioni non superano i motivi."
+            )
+        elif step == "withdraw":
+            application_withdraw(application=current, by=offerer, reason="Alloggio affittato nel frattempo.")
+        current = Application.objects.get(pk=application.pk)
+    return Application.objects.select_related("notice", "protocol", "created_by", "assigned_to").get(pk=application.pk)
 
 
 class HousingUnitFactory(factory.django.DjangoModelFactory):
@@ -275,3 +343,18 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     size = factory.LazyAttribute(lambda o: len(o.content))
     sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
     uploaded_by = factory.LazyAttribute(lambda o: o.application.created_by)
+
+
+def comune(name: str = "Lodi") -> Comune:
+    return Comune.objects.get(name=name)
+
+
+def in_comune(name: str) -> dict:
+    """Factory keyword arguments putting the units in comune ``name`` (with its first CAP)."""
+    place = comune(name)
+    return {"units__comune": place, "units__postcode": (place.postcodes or [""])[0]}
+
+
+def social_worker(comune_name: str = "Lodi", **kwargs):
+    """A social worker of comune ``comune_name``."""
+    return UserFactory(social_worker=True, comune=comune(comune_name), **kwargs)

@@ -8,7 +8,11 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from applications import services
-from applications.models import ApplicationStatus, DocumentJob, GeneratedDocument
+from applications.models import RECEIPT_JOB, ApplicationStatus
+from housingmix.core import mail as core_mail
+from housingmix.core import outbox
+from housingmix.core.documents import documents_of
+from housingmix.core.outbox import Job, JobStatus
 from tests.applications.factories import ApplicationFactory
 from tests.celery_helpers import broker, wait_for, worker_process
 
@@ -22,16 +26,15 @@ def test_real_worker_produces_the_receipt_after_submission(settings):
             submitted = services.application_submit(application=application, by=application.created_by)
         done = wait_for(
             lambda: (
-                DocumentJob.objects.filter(application=application, done_at__isnull=False).exists()
-                or proc.poll() is not None
+                Job.objects.filter(kind=core_mail.JOB_KIND, status=JobStatus.DONE).exists() or proc.poll() is not None
             ),
             timeout=90,
         )
         assert proc.poll() is None, "the worker process died"
         assert done
-    job = DocumentJob.objects.get(application=application)
-    assert job.emailed_at is not None and job.last_error == ""
-    document = GeneratedDocument.objects.get(application=application)
+    job = Job.objects.get(kind=RECEIPT_JOB, target_id=str(application.pk))
+    assert (job.status, job.steps, job.last_error) == (JobStatus.DONE, ["emailed"], "")
+    document = documents_of(application).get()
     with document.file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
@@ -48,14 +51,14 @@ def test_submission_succeeds_with_the_broker_down_and_the_receipt_comes_later():
             submitted = services.application_submit(application=application, by=application.created_by)
         assert submitted.status == ApplicationStatus.SUBMITTED
         assert submitted.protocol_number
-        job = DocumentJob.objects.get(application=application)
-        assert job.done_at is None
-        assert not GeneratedDocument.objects.filter(application=application).exists()
+        job = Job.objects.get(kind=RECEIPT_JOB, target_id=str(application.pk))
+        assert job.status == JobStatus.PENDING
+        assert not documents_of(application).exists()
         assert mail.outbox == []
     # The broker is back (eager here): the beat sweep re-sends the pending job.
-    assert services.document_jobs_resend_pending(older_than_seconds=0) == 1
-    assert GeneratedDocument.objects.filter(application=application).count() == 1
+    assert outbox.sweep(older_than_seconds=0) == 1
+    assert documents_of(application).count() == 1
     job.refresh_from_db()
-    assert job.done_at is not None and job.emailed_at is not None
+    assert job.status == JobStatus.DONE and job.steps == ["emailed"]
     assert len(mail.outbox) == 1
     assert submitted.protocol.display_number in mail.outbox[0].subject

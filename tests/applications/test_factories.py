@@ -3,9 +3,10 @@ import hashlib
 import pytest
 
 from applications import completeness
-from applications.models import ApplicationStatus, AttachmentKind, DocumentJob
+from applications.models import RECEIPT_JOB, ApplicationStatus, AttachmentKind
 from housingmix.accounts.roles import Role
 from housingmix.accounts.validators import validate_person_tax_code
+from housingmix.core.outbox import Job
 from tests.applications.factories import ApplicationFactory, AttachmentFactory, HousingUnitFactory, OffererFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_submitted_factory_is_protocolled_with_a_queued_receipt():
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.protocol_number.endswith("/%d" % application.protocol.year)
     assert application.package["units"]
-    assert DocumentJob.objects.filter(application=application).count() == 1
+    assert Job.objects.filter(kind=RECEIPT_JOB, target_id=str(application.pk)).count() == 1
 
 
 def test_offerer_has_the_role_and_a_valid_tax_code():

@@ -1,4 +1,5 @@
-"""The protocol register: number format, gapless yearly sequence, append-only, concurrency."""
+"""The protocol register as submissions use it: number format, gapless yearly sequence,
+append-only, concurrency. (The register's own tests, shared by every app, are in tests/core.)"""
 
 import re
 import threading
@@ -12,7 +13,10 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, ApplicationStatus, DocumentJob, ProtocolCounter, ProtocolEntry
+from applications.models import RECEIPT_JOB, Application, ApplicationStatus
+from housingmix.core import outbox
+from housingmix.core.outbox import Job
+from housingmix.core.protocol import ProtocolCounter, ProtocolEntry, entries_for
 from tests.applications.factories import ApplicationFactory
 from tests.celery_helpers import broker
 from tests.notices.factories import NoticeFactory
@@ -34,16 +38,17 @@ def _status(application) -> str:
 
 @pytest.fixture
 def fail_after_registration(monkeypatch):
-    """Make the submission of the given applications fail after protocol_register, inside the transaction."""
+    """Make the submission of the given applications fail after the protocol registration, inside the
+    transaction (when the receipt job is requested, the last step)."""
     failing = set()
-    original = services.document_jobs_request
+    original = outbox.request
 
-    def flaky(*, application, kinds):
-        if application.pk in failing:
+    def flaky(kind, *, target=None, **kwargs):
+        if kind == RECEIPT_JOB and target is not None and target.pk in failing:
             raise RuntimeError("simulated failure after the protocol registration")
-        return original(application=application, kinds=kinds)
+        return original(kind, target=target, **kwargs)
 
-    monkeypatch.setattr(services, "document_jobs_request", flaky)
+    monkeypatch.setattr(services.outbox, "request", flaky)
     return failing
 
 
@@ -81,8 +86,8 @@ def test_failed_submission_leaves_no_gap(fail_after_registration):
     with pytest.raises(RuntimeError):
         _submit(failing)
     assert _status(failing) == ApplicationStatus.DRAFT
-    assert not ProtocolEntry.objects.filter(application=failing).exists()
-    assert not DocumentJob.objects.filter(application=failing).exists()
+    assert not entries_for(failing).exists()
+    assert not Job.objects.filter(target_id=str(failing.pk), kind=RECEIPT_JOB).exists()
     assert _last(year) == start
     assert _submit(next_one).protocol.number == start + 1
 
@@ -142,20 +147,20 @@ def test_register_refuses_orm_updates_and_deletes(entry):
 def test_database_refuses_a_raw_update_of_the_register(entry):
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE applications_protocolentry SET subject = %s WHERE id = %s", ["Cambiato", entry.pk])
+            cursor.execute("UPDATE core_protocolentry SET subject = %s WHERE id = %s", ["Cambiato", entry.pk])
     assert _unchanged(entry)
 
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="Only PostgreSQL has the DELETE trigger: Django empties SQLite test databases with DELETE "
-    "(migration 0003; on SQLite the model refuses deletes).",
+    "(core/protocol/triggers.py; on SQLite the model refuses deletes).",
 )
 @pytest.mark.django_db
 def test_database_refuses_a_raw_delete_of_the_register(entry):
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM applications_protocolentry WHERE id = %s", [entry.pk])
+            cursor.execute("DELETE FROM core_protocolentry WHERE id = %s", [entry.pk])
     assert _unchanged(entry)
 
 
@@ -204,11 +209,11 @@ def test_simultaneous_submissions_get_distinct_gapless_numbers():
     assert errors == []
     entries = sorted(ProtocolEntry.objects.filter(year=year), key=lambda e: e.number)
     assert [e.number for e in entries] == list(range(start + 1, start + 17))
-    assert {e.application_id for e in entries} == {a.pk for a in applications}
+    assert {int(e.record_id) for e in entries} == {a.pk for a in applications}
     assert {r.protocol_id for r in results} == {e.pk for e in entries}
     # Numbers are given in time order: a higher number never has an earlier time.
     assert [e.registered_at for e in entries] == sorted(e.registered_at for e in entries)
-    assert DocumentJob.objects.count() == 16
+    assert Job.objects.filter(kind=RECEIPT_JOB).count() == 16
 
 
 @pytest.mark.django_db(transaction=True)
@@ -226,7 +231,7 @@ def test_failed_simultaneous_submissions_leave_no_gap(fail_after_registration):
     assert _last(year) == numbers[-1]
     for application in failing:
         assert _status(application) == ApplicationStatus.DRAFT
-    assert not ProtocolEntry.objects.filter(application__in=failing).exists()
+    assert not ProtocolEntry.objects.filter(record_id__in=[str(a.pk) for a in failing]).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -236,6 +241,6 @@ def test_double_submit_from_simultaneous_requests_gives_one_number():
         results, errors = _in_threads([lambda: _submit(application) for _ in range(6)])
     assert errors == []
     assert len({r.protocol_id for r in results}) == 1
-    assert ProtocolEntry.objects.filter(application=application).count() == 1
-    assert DocumentJob.objects.filter(application=application).count() == 1
+    assert entries_for(application).count() == 1
+    assert Job.objects.filter(target_id=str(application.pk), kind=RECEIPT_JOB).count() == 1
     assert _status(application) == ApplicationStatus.SUBMITTED

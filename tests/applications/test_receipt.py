@@ -9,11 +9,16 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from applications import documents, services
-from applications.models import DocumentJob, GeneratedDocument, GeneratedKind
+from applications import documents
+from applications.models import RECEIPT_JOB, GeneratedKind
 from applications.selectors import generated_document_get_for_user
-from applications.tasks import document_job_run_task
+from housingmix.core import mail as core_mail
+from housingmix.core import outbox
+from housingmix.core.documents import GeneratedDocument, documents_of
+from housingmix.core.documents import services as document_services
 from housingmix.core.models import AuditEvent
+from housingmix.core.outbox import Job, JobStatus
+from housingmix.core.outbox.tasks import outbox_job_run_task
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import ApplicationFactory, OffererFactory
 
@@ -21,7 +26,21 @@ pytestmark = pytest.mark.django_db
 
 
 def _receipt(application) -> GeneratedDocument:
-    return GeneratedDocument.objects.get(application=application, kind=GeneratedKind.RECEIPT)
+    return documents_of(application, kinds=[GeneratedKind.RECEIPT]).get()
+
+
+def _receipt_job(application) -> Job:
+    return Job.objects.get(kind=RECEIPT_JOB, target_id=str(application.pk))
+
+
+def _email_jobs() -> list[Job]:
+    return list(Job.objects.filter(kind=core_mail.JOB_KIND).order_by("pk"))
+
+
+def _run_emails() -> None:
+    """What the worker does next: send the queued e-mails."""
+    for job in _email_jobs():
+        outbox.run(job_id=job.pk)
 
 
 def _reader(document: GeneratedDocument) -> PdfReader:
@@ -47,20 +66,20 @@ def submitted(run_on_commit):
 def pending():
     """Submitted, with the receipt job still pending (its commit never happened)."""
     application = ApplicationFactory(submitted=True)
-    return application, DocumentJob.objects.get(application=application)
+    return application, _receipt_job(application)
 
 
 @pytest.fixture
 def render_count(monkeypatch):
     """How many times WeasyPrint was asked for a PDF."""
     calls = []
-    original = documents.render_pdf
+    original = document_services.render_pdf
 
     def counting(html):
         calls.append(1)
         return original(html)
 
-    monkeypatch.setattr(documents, "render_pdf", counting)
+    monkeypatch.setattr(document_services, "render_pdf", counting)
     return calls
 
 
@@ -76,11 +95,15 @@ def render_count(monkeypatch):
     ],
 )
 def test_euro_is_formatted_the_italian_way(value, expected):
-    assert documents.euro(value) == expected
+    from housingmix.core.numbers import euro
+
+    assert euro(value) == expected
 
 
 def test_numbers_use_the_decimal_comma():
-    assert [documents.number_it(v) for v in ["65.50", "3.5", "120.00", "12345.25"]] == [
+    from housingmix.core.numbers import number_it
+
+    assert [number_it(v) for v in ["65.50", "3.5", "120.00", "12345.25"]] == [
         "65,5",
         "3,5",
         "120",
@@ -129,7 +152,8 @@ def test_receipt_is_tagged_like_the_notice_pdfs(submitted):
 def test_receipt_is_in_italian_whatever_the_active_language(pending):
     application, job = pending
     with translation.override("en"):
-        services.document_job_run(job_id=job.pk)
+        outbox.run(job_id=job.pk)
+        _run_emails()
     assert "Ricevuta di presentazione" in _text(_reader(_receipt(application)))
     assert "ricevuta di presentazione, protocollo n." in mail.outbox[0].subject
     assert mail.outbox[0].body.startswith("Gentile Maria Rossi,")
@@ -137,7 +161,7 @@ def test_receipt_is_in_italian_whatever_the_active_language(pending):
 
 def test_receipt_is_rendered_from_the_frozen_package(submitted):
     before, _title = documents.receipt_html(application=submitted)
-    assert documents.source_hash(before) == _receipt(submitted).source_hash
+    assert document_services.source_hash(before) == _receipt(submitted).source_hash
     # A change behind the services' back does not reach the receipt: only what was filed does.
     submitted.units.update(street="Via Cambiata")
     after, _title = documents.receipt_html(application=submitted)
@@ -156,22 +180,25 @@ def test_receipt_file_is_named_after_the_protocol(submitted):
 
 
 def test_job_run_twice_makes_one_document_and_one_email(submitted, render_count):
-    job = DocumentJob.objects.get(application=submitted)
-    assert job.done_at is not None and job.emailed_at is not None
-    assert services.document_job_run(job_id=job.pk) is None
-    assert document_job_run_task.apply(kwargs={"job_id": job.pk}).get() is None
-    assert GeneratedDocument.objects.filter(application=submitted).count() == 1
+    job = _receipt_job(submitted)
+    assert job.status == JobStatus.DONE and job.steps == ["emailed"]
+    assert outbox.run(job_id=job.pk) is None
+    assert outbox_job_run_task.apply(kwargs={"job_id": job.pk}).get() is True
+    assert documents_of(submitted).count() == 1
+    assert len(_email_jobs()) == 1
     assert len(mail.outbox) == 1
     assert render_count == []
 
 
 def test_job_found_pending_again_reuses_the_receipt_and_the_sent_email(submitted, render_count):
-    """A worker lost after the work but before acknowledging the task: the sweep runs it again."""
-    job = DocumentJob.objects.get(application=submitted)
-    DocumentJob.objects.filter(pk=job.pk).update(done_at=None)
-    document = services.document_job_run(job_id=job.pk)
+    """A worker lost after the work but before marking the job done: the sweep runs it again."""
+    job = _receipt_job(submitted)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.PENDING, done_at=None)
+    document = outbox.run(job_id=job.pk)
+    _run_emails()
     assert document == _receipt(submitted)
-    assert GeneratedDocument.objects.filter(application=submitted).count() == 1
+    assert documents_of(submitted).count() == 1
+    assert len(_email_jobs()) == 1
     assert len(mail.outbox) == 1
     assert render_count == []
 
@@ -194,29 +221,36 @@ def test_email_carries_the_receipt_and_the_protocol_number(submitted):
 
 def test_smtp_failure_retries_later_and_sends_once_without_rendering_again(pending, monkeypatch, render_count):
     application, job = pending
+    outbox.run(job_id=job.pk)
+    [email_job] = _email_jobs()
 
     def refuse(self, messages):
-        raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
+        raise smtplib.SMTPServerDisconnected("connection unexpectedly closed to %s" % application.email)
 
     with monkeypatch.context() as patch:
         patch.setattr(EmailBackend, "send_messages", refuse)
         with pytest.raises(smtplib.SMTPServerDisconnected):
-            services.document_job_run(job_id=job.pk)
-    job.refresh_from_db()
-    assert (job.done_at, job.emailed_at, job.attempts, job.last_error) == (None, None, 1, "SMTPServerDisconnected")
-    assert GeneratedDocument.objects.filter(application=application).count() == 1
+            outbox.run(job_id=email_job.pk)
+    email_job.refresh_from_db()
+    assert (email_job.status, email_job.attempts, email_job.last_error) == (
+        JobStatus.PENDING,
+        1,
+        "SMTPServerDisconnected",
+    )
+    assert application.email not in email_job.last_error
+    assert email_job.next_attempt_at > timezone.now()  # the sweep waits before trying again
+    assert documents_of(application).count() == 1
     assert mail.outbox == []
     assert len(render_count) == 1
 
-    document = services.document_job_run(job_id=job.pk)  # the task's retry, SMTP back
+    outbox.run(job_id=email_job.pk)  # the sweep's retry, SMTP back
 
-    job.refresh_from_db()
-    assert document == _receipt(application)
-    assert job.done_at is not None and job.emailed_at is not None
-    assert (job.attempts, job.last_error) == (2, "")
+    email_job.refresh_from_db()
+    assert (email_job.status, email_job.attempts, email_job.last_error) == (JobStatus.DONE, 2, "")
     assert len(mail.outbox) == 1
     assert len(render_count) == 1
-    assert services.document_job_run(job_id=job.pk) is None
+    assert outbox.run(job_id=email_job.pk) is None
+    assert outbox.run(job_id=job.pk) is None
     assert len(mail.outbox) == 1
 
 
@@ -226,13 +260,13 @@ def test_rendering_error_is_counted_without_data(pending, monkeypatch):
     def broken(html):
         raise RuntimeError("contenuto della ricevuta di %s" % application.offerer_name)
 
-    monkeypatch.setattr(documents, "render_pdf", broken)
+    monkeypatch.setattr(document_services, "render_pdf", broken)
     with pytest.raises(RuntimeError):
-        services.document_job_run(job_id=job.pk)
+        outbox.run(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.attempts, job.last_error, job.done_at) == (1, "RuntimeError", None)
-    assert not GeneratedDocument.objects.filter(application=application).exists()
-    assert mail.outbox == []
+    assert (job.attempts, job.last_error, job.status) == (1, "RuntimeError", JobStatus.PENDING)
+    assert not documents_of(application).exists()
+    assert _email_jobs() == []
 
 
 def test_generation_and_email_are_in_the_audit_trail(submitted):
@@ -246,7 +280,7 @@ def test_generation_and_email_are_in_the_audit_trail(submitted):
 
 
 def test_unknown_or_finished_job_does_nothing():
-    assert services.document_job_run(job_id=987654) is None
+    assert outbox.run(job_id=987654) is None
 
 
 def test_receipt_download_only_for_owner_and_staff(submitted):

@@ -3,13 +3,11 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from applications.calendar import add_business_days
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications import review
 from applications.models import (
     Application,
     ApplicationStatus,
@@ -18,17 +16,21 @@ from applications.models import (
     CheckOutcome,
     Decision,
     DecisionKind,
-    GeneratedDocument,
     GeneratedKind,
     InfoRequest,
-    ProtocolDirection,
     ReviewCheck,
 )
+from applications.review import services as review
+from housingmix.core import outbox
+from housingmix.core.calendar import add_working_days
+from housingmix.core.documents import GeneratedDocument, documents_of
 from housingmix.core.models import AuditEvent
+from housingmix.core.outbox import Job
+from housingmix.core.protocol import ProtocolDirection
 from properties.models import RegistryEntry
 from tests.accounts.factories import UserFactory
 from tests.applications.conftest import pdf_upload, png_upload
-from tests.applications.factories_review import social_worker
+from tests.applications.factories import ApplicationFactory, social_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -118,10 +120,10 @@ def test_assigned_reviewer_requests_documents_protocolled_with_pdf(application, 
     application = Application.objects.get(pk=application.pk)
     assert application.status == ApplicationStatus.INFO_REQUESTED
     assert request.protocol.direction == ProtocolDirection.OUTGOING
-    assert request.deadline == add_business_days(timezone.localdate(), 10)
+    assert request.deadline == add_working_days(timezone.localdate(), 10)
     event = _events(application, "application.info_requested").get()
     assert event.reason == "Planimetria aggiornata" and event.actor == reviewer
-    document = GeneratedDocument.objects.get(application=application, kind=GeneratedKind.INFO_REQUEST)
+    document = documents_of(application, kinds=[GeneratedKind.INFO_REQUEST]).get()
     text, reader = _pdf_text(document)
     assert "Richiesta di integrazione documentale" in text
     assert request.protocol.display_number in text and "Planimetria aggiornata" in text
@@ -193,8 +195,8 @@ def test_offerer_integration_is_a_new_protocolled_document(application, staff, r
     application = Application.objects.get(pk=application.pk)
     assert application.status == ApplicationStatus.UNDER_REVIEW
     assert reply.protocol.direction == ProtocolDirection.INCOMING
-    attachment = Attachment.objects.get(application=application)
-    assert attachment.is_integration and attachment.kind == "cadastral_survey"
+    attachment = Attachment.objects.get(application=application, is_integration=True)
+    assert attachment.kind == "cadastral_survey"
     assert list(reply.attachments.all()) == [attachment]
     request = InfoRequest.objects.get()
     assert request.answered_at is not None and not request.is_open
@@ -205,7 +207,7 @@ def test_integration_refused_without_open_request(application, staff, reviewer, 
     _assigned(application, staff, reviewer, run_on_commit)
     with pytest.raises(ValidationError, match="richieste di integrazione aperte"):
         review.info_request_answer(application=application, by=application.created_by, text="ecco")
-    assert not Attachment.objects.exists()
+    assert not Attachment.objects.filter(is_integration=True).exists()
 
 
 def test_integration_refused_for_another_offerer(application, staff, reviewer, run_on_commit):
@@ -280,7 +282,7 @@ def test_site_visit_moves_to_site_visit_with_report_pdf(application, staff, revi
     application = Application.objects.get(pk=application.pk)
     assert application.status == ApplicationStatus.SITE_VISIT
     assert visit.photos.count() == 1
-    document = GeneratedDocument.objects.get(application=application, kind=GeneratedKind.SITE_VISIT_REPORT)
+    document = documents_of(application, kinds=[GeneratedKind.SITE_VISIT_REPORT]).get()
     text, _reader = _pdf_text(document)
     assert "Verbale di sopralluogo" in text and "impianti a norma" in text
 
@@ -292,7 +294,7 @@ def test_eligible_decision_fills_the_registry_with_protocolled_letter(applicatio
     decision = run_on_commit(
         review.decision_eligible,
         application=application,
-        by=reviewer,
+        by=staff,
         reasons="Requisiti verificati",
         units=[unit],
         expected_status=ApplicationStatus.SITE_VISIT,
@@ -303,7 +305,7 @@ def test_eligible_decision_fills_the_registry_with_protocolled_letter(applicatio
     entry = RegistryEntry.objects.get()
     assert entry.unit == unit and entry.comune == unit.comune and entry.beds == unit.beds
     assert decision.protocol.direction == ProtocolDirection.OUTGOING
-    document = GeneratedDocument.objects.get(application=application, kind=GeneratedKind.DECISION)
+    document = documents_of(application, kinds=[GeneratedKind.DECISION]).get()
     text, _reader = _pdf_text(document)
     assert "idonea" in text and decision.protocol.display_number in text and unit.display_name in text
 
@@ -318,21 +320,21 @@ def test_eligible_refused_before_the_site_visit(application, staff, reviewer, ru
 def test_refusal_path_with_observations_then_not_eligible(application, staff, reviewer, run_on_commit):
     _assigned(application, staff, reviewer, run_on_commit)
     notice = run_on_commit(
-        review.refusal_notice_issue, application=application, by=reviewer, reasons="Superficie insufficiente"
+        review.refusal_notice_issue, application=application, by=staff, reasons="Superficie insufficiente"
     )
     assert notice.reply_deadline == timezone.localdate() + timedelta(days=10)
     assert GeneratedDocument.objects.filter(kind=GeneratedKind.REFUSAL_NOTICE).count() == 1
 
     with pytest.raises(ValidationError, match="fino ad allora"):
-        review.decision_not_eligible(application=application, by=reviewer, reasons="x")
+        review.decision_not_eligible(application=application, by=staff, reasons="x")
 
     reply = review.refusal_reply(
         application=application, by=application.created_by, text="La superficie è 60 m²", uploads=[(pdf_upload(), "")]
     )
     assert reply.protocol.direction == ProtocolDirection.INCOMING
-    assert Attachment.objects.get().is_integration
+    assert Attachment.objects.get(is_integration=True) in reply.attachments.all()
 
-    run_on_commit(review.decision_not_eligible, application=application, by=reviewer, reasons="Confermato")
+    run_on_commit(review.decision_not_eligible, application=application, by=staff, reasons="Confermato")
     application = Application.objects.get(pk=application.pk)
     assert application.status == ApplicationStatus.NOT_ELIGIBLE
     assert Decision.objects.filter(kind=DecisionKind.NOT_ELIGIBLE).count() == 1
@@ -341,7 +343,7 @@ def test_refusal_path_with_observations_then_not_eligible(application, staff, re
 
 def test_not_eligible_allowed_once_the_reply_window_closed(application, staff, reviewer, run_on_commit):
     _assigned(application, staff, reviewer, run_on_commit)
-    review.refusal_notice_issue(application=application, by=reviewer, reasons="Superficie insufficiente")
+    review.refusal_notice_issue(application=application, by=staff, reasons="Superficie insufficiente")
     with time_machine.travel(timezone.now() + timedelta(days=11), tick=False):
         with pytest.raises(ValidationError, match="scaduto"):
             review.refusal_reply(application=application, by=application.created_by, text="tardi")
@@ -352,8 +354,8 @@ def test_not_eligible_allowed_once_the_reply_window_closed(application, staff, r
 
 def test_reconsider_after_observations(application, staff, reviewer, run_on_commit):
     _assigned(application, staff, reviewer, run_on_commit)
-    review.refusal_notice_issue(application=application, by=reviewer, reasons="x")
-    review.review_reconsider(application=application, by=reviewer, reason="Osservazioni accolte")
+    review.refusal_notice_issue(application=application, by=staff, reasons="x")
+    review.review_reconsider(application=application, by=staff, reason="Osservazioni accolte")
     application = Application.objects.get(pk=application.pk)
     assert application.status == ApplicationStatus.UNDER_REVIEW
 
@@ -384,8 +386,10 @@ def test_offerer_withdraws_during_review(application, staff, reviewer, run_on_co
 def test_document_job_is_idempotent(application, staff, reviewer, run_on_commit):
     _assigned(application, staff, reviewer, run_on_commit)
     run_on_commit(review.info_request_create, application=application, items="Visura", by=reviewer)
-    job = application.document_jobs.get(kind=GeneratedKind.INFO_REQUEST)
-    assert review.review_document_job_run(job_id=job.pk) is None
+    job = Job.objects.get(kind="applications.info_request", target_id=str(application.pk))
+    assert outbox.run(job_id=job.pk) is None  # done already
+    Job.objects.filter(pk=job.pk).update(status="pending")  # as if the worker died before marking it
+    assert outbox.run(job_id=job.pk) == documents_of(application, kinds=[GeneratedKind.INFO_REQUEST]).get()
     assert GeneratedDocument.objects.filter(kind=GeneratedKind.INFO_REQUEST).count() == 1
 
 
@@ -398,14 +402,19 @@ def test_every_transition_is_in_the_history(application, staff, reviewer, run_on
         .order_by("pk")
         .values_list("from_state", "to_state")
     )
-    assert states == [("submitted", "under_review"), ("under_review", "site_visit"), ("site_visit", "eligible")]
+    assert states == [
+        ("draft", "submitted"),
+        ("submitted", "under_review"),
+        ("under_review", "site_visit"),
+        ("site_visit", "eligible"),
+    ]
 
 
 def test_business_days_skip_weekends_and_holidays():
     # 22/12/2026 is a Tuesday: 25 and 26 December, 1 and 6 January and the weekends are skipped.
-    assert add_business_days(date(2026, 12, 22), 10) == date(2027, 1, 8)
+    assert add_working_days(date(2026, 12, 22), 10) == date(2027, 1, 8)
     # Easter Monday 2027 is 29 March.
-    assert add_business_days(date(2027, 3, 26), 1) == date(2027, 3, 30)
+    assert add_working_days(date(2027, 3, 26), 1) == date(2027, 3, 30)
 
 
 def test_application_rows_untouched_by_refused_moves(application, reviewer):
@@ -413,3 +422,56 @@ def test_application_rows_untouched_by_refused_moves(application, reviewer):
     with pytest.raises(PermissionDenied):
         review.decision_eligible(application=application, by=reviewer, reasons="x")
     assert Application.objects.filter(pk=application.pk).values().get() == before
+
+
+# --- Who decides: the Ufficio di Piano; the assigned social worker reviews and proposes ----------------
+
+
+@pytest.mark.parametrize(
+    "decide",
+    [
+        lambda a, by: review.decision_eligible(application=a, by=by, reasons="Idonea"),
+        lambda a, by: review.refusal_notice_issue(application=a, by=by, reasons="Superficie insufficiente"),
+    ],
+    ids=["eligible", "refusal-notice"],
+)
+def test_assigned_social_worker_may_not_decide(application, staff, reviewer, run_on_commit, decide):
+    _under_visit(application, staff, reviewer, run_on_commit)
+    before = Application.objects.filter(pk=application.pk).values().get()
+    with pytest.raises(PermissionDenied):
+        decide(application, reviewer)
+    assert Application.objects.filter(pk=application.pk).values().get() == before
+    assert not Decision.objects.exists() and not RegistryEntry.objects.exists()
+
+
+def test_ambito_staff_decide_what_the_social_worker_reviewed(application, staff, reviewer, run_on_commit):
+    _under_visit(application, staff, reviewer, run_on_commit)
+    decision = review.decision_eligible(application=application, by=staff, reasons="Idonea")
+    assert decision.decided_by == staff
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ELIGIBLE
+
+
+def test_social_worker_proposes_an_outcome_for_staff(application, staff, reviewer, run_on_commit):
+    _under_visit(application, staff, reviewer, run_on_commit)
+    review.outcome_propose(application=application, by=reviewer, outcome=DecisionKind.ELIGIBLE, reasons="Tutto ok")
+    [event] = _events(application, "application.outcome_proposed")
+    assert (event.actor, event.reason, event.data) == (reviewer, "Tutto ok", {"outcome": "eligible"})
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.SITE_VISIT
+    with pytest.raises(ValidationError):
+        review.outcome_propose(application=application, by=reviewer, outcome="not_eligible", reasons="x")
+    with pytest.raises(PermissionDenied):
+        review.outcome_propose(application=application, by=social_worker("Lodi"), outcome="eligible", reasons="x")
+
+
+def test_nobody_decides_a_manifestation_of_their_own_organisation(staff, run_on_commit):
+    from tests.accounts.factories import MembershipFactory
+
+    member = MembershipFactory(user=UserFactory(staff=True)).user
+    organisation = member.memberships.get().organisation
+    application = ApplicationFactory(site_visit=True, organisation=organisation)
+    with pytest.raises(PermissionDenied):
+        review.decision_eligible(application=application, by=member, reasons="x")
+    with pytest.raises(PermissionDenied):
+        review.info_request_create(application=application, items="x", by=member)
+    assert not review.reviewer_is_eligible(application=application, reviewer=member)
+    assert not review.reviewer_is_eligible(application=application, reviewer=application.created_by)

@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from applications import review
 from applications.models import Application, ApplicationStatus, Attachment, GeneratedKind
+from applications.review import services as review
+from housingmix.core.documents import documents_of
 from housingmix.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.applications.conftest import pdf_upload
-from tests.applications.factories_review import social_worker, submitted_application
+from tests.applications.factories import ApplicationFactory, in_comune, social_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def _assign(application, staff, reviewer, run_on_commit):
 
 
 def test_queue_for_staff_lists_every_submitted_one(client, login, staff, application):
-    other = submitted_application(offerer_name="Fondazione Esempio")
+    other = ApplicationFactory(submitted=True, offerer_name="Fondazione Esempio")
     response = login(staff).get(reverse("review:queue"))
     assert response.status_code == 200
     assert application.offerer_name.encode() in response.content and b"Fondazione Esempio" in response.content
@@ -30,7 +31,7 @@ def test_queue_for_staff_lists_every_submitted_one(client, login, staff, applica
 
 
 def test_social_worker_sees_only_assigned(client, login, staff, reviewer, application, run_on_commit):
-    submitted_application(offerer_name="Non assegnata Srl")
+    ApplicationFactory(submitted=True, offerer_name="Non assegnata Srl")
     _assign(application, staff, reviewer, run_on_commit)
     response = login(reviewer).get(reverse("review:queue"))
     assert response.status_code == 200
@@ -44,8 +45,8 @@ def test_queue_refused_to_offerer_and_anonymous(client, login, application):
 
 
 def test_queue_filters_by_state_comune_and_overdue(client, login, staff, reviewer, run_on_commit):
-    lodi = submitted_application(offerer_name="Offerente Lodi")
-    codogno = submitted_application(offerer_name="Offerente Codogno", comune_name="Codogno")
+    lodi = ApplicationFactory(submitted=True, offerer_name="Offerente Lodi")
+    codogno = ApplicationFactory(submitted=True, offerer_name="Offerente Codogno", **in_comune("Codogno"))
     _assign(lodi, staff, reviewer, run_on_commit)
     c = login(staff)
     page = c.get(reverse("review:queue"), {"status": "under_review"}).content
@@ -143,7 +144,7 @@ def test_offerer_uploads_integration_through_the_page(client, login, staff, revi
         {"integration-text": "Ecco", "integration-kind_1": "floor_plan", "integration-file_1": pdf_upload()},
     )
     assert response.status_code == 302
-    assert Attachment.objects.get(application=application).is_integration
+    assert Attachment.objects.filter(application=application, is_integration=True).count() == 1
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.UNDER_REVIEW
 
 
@@ -158,14 +159,14 @@ def test_offerer_bad_file_is_refused_and_nothing_changes(client, login, staff, r
     )
     assert response.status_code == 400
     assert "non è di un tipo ammesso" in response.content.decode()
-    assert not Attachment.objects.exists()
+    assert not Attachment.objects.filter(is_integration=True).exists()
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.INFO_REQUESTED
 
 
 def test_offerer_downloads_the_decision_pdf(client, login, staff, reviewer, application, run_on_commit):
     application = _assign(application, staff, reviewer, run_on_commit)
-    run_on_commit(review.refusal_notice_issue, application=application, by=reviewer, reasons="Non conforme")
-    document = application.generated_documents.get(kind=GeneratedKind.REFUSAL_NOTICE)
+    run_on_commit(review.refusal_notice_issue, application=application, by=staff, reasons="Non conforme")
+    document = documents_of(application, kinds=[GeneratedKind.REFUSAL_NOTICE]).get()
     c = login(application.created_by)
     response = c.get(reverse("review:offerer_document", kwargs={"ref": application.reference, "pk": document.pk}))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -173,12 +174,12 @@ def test_offerer_downloads_the_decision_pdf(client, login, staff, reviewer, appl
 
 
 def _formula_application():
-    return submitted_application(offerer_name='=HYPERLINK("http://x","clic")')
+    return ApplicationFactory(submitted=True, offerer_name='=HYPERLINK("http://x","clic")')
 
 
 def test_queue_export_csv_escapes_formulas_and_applies_filters(client, login, staff):
     _formula_application()
-    submitted_application(offerer_name="Altro", comune_name="Codogno")
+    ApplicationFactory(submitted=True, offerer_name="Altro", **in_comune("Codogno"))
     comune_id = Application.objects.get(offerer_name="Altro").units.first().comune_id
     c = login(staff)
     response = c.get(reverse("review:queue_export", kwargs={"fmt": "csv"}))
@@ -202,7 +203,7 @@ def test_queue_export_xlsx_stores_formulas_as_text(client, login, staff):
 
 def test_social_worker_export_contains_only_their_own(client, login, staff, reviewer, application, run_on_commit):
     _assign(application, staff, reviewer, run_on_commit)
-    submitted_application(offerer_name="Non mia")
+    ApplicationFactory(submitted=True, offerer_name="Non mia")
     response = login(reviewer).get(reverse("review:queue_export", kwargs={"fmt": "csv"}))
     text = response.content.decode("utf-8-sig")
     assert application.offerer_name in text and "Non mia" not in text
@@ -213,7 +214,7 @@ def _eligible(application, staff, reviewer, run_on_commit):
     review.site_visit_record(
         application=application, by=reviewer, visit_date=timezone.localdate(), attendees="Sara Neri", outcomes={}
     )
-    run_on_commit(review.decision_eligible, application=application, by=reviewer, reasons="Idonea")
+    run_on_commit(review.decision_eligible, application=application, by=staff, reasons="Idonea")
     return application
 
 
@@ -236,7 +237,7 @@ def test_registry_list_detail_and_export(client, login, staff, reviewer, applica
 
 def test_dashboard_counts_and_chart(client, login, staff, reviewer, application, run_on_commit):
     _assign(application, staff, reviewer, run_on_commit)
-    submitted_application()
+    ApplicationFactory(submitted=True)
     response = login(staff).get(reverse("review:dashboard"))
     assert response.status_code == 200
     content = response.content.decode()
@@ -250,13 +251,13 @@ def test_reviewer_downloads_are_audited_and_scoped(client, login, staff, reviewe
     review.info_request_answer(
         application=application, by=application.created_by, text="ecco", uploads=[(pdf_upload(), "other")]
     )
-    attachment = Attachment.objects.get(application=application)
+    attachment = Attachment.objects.get(application=application, is_integration=True)
     c = login(reviewer)
     url = reverse("review:attachment", kwargs={"ref": application.reference, "pk": attachment.pk})
     response = c.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     event = AuditEvent.objects.filter(verb="application.viewed", actor=reviewer).latest("pk")
     assert event.data == {"attachment": attachment.pk}
-    other = submitted_application()
+    other = ApplicationFactory(submitted=True)
     wrong = reverse("review:attachment", kwargs={"ref": other.reference, "pk": attachment.pk})
     assert login(staff).get(wrong).status_code == 404

@@ -7,15 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from applications import completeness, services
-from applications.models import (
-    Application,
-    ApplicationStatus,
-    AttachmentKind,
-    DocumentJob,
-    ProtocolCounter,
-    ProtocolEntry,
-)
+from applications.models import RECEIPT_JOB, Application, ApplicationStatus, AttachmentKind
+from housingmix.core import drafts
 from housingmix.core.models import AuditEvent
+from housingmix.core.outbox import Job, JobStatus
+from housingmix.core.protocol import ProtocolCounter, ProtocolEntry
 from housingmix.notices.models import Notice
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import ApplicationFactory, OffererFactory, upload
@@ -46,12 +42,12 @@ def test_submission_protocols_freezes_and_queues_the_receipt():
     assert row.status == ApplicationStatus.SUBMITTED
     assert row.protocol == submitted.protocol
     entry = row.protocol
-    assert entry.application_id == application.pk
+    assert entry.record == application
     assert entry.sha256 == row.package_sha256
     assert entry.registered_at == row.submitted_at
     assert entry.sender == "Maria Rossi (%s)" % application.offerer_tax_code
     assert application.notice.title in entry.subject
-    assert DocumentJob.objects.filter(application=application, done_at__isnull=True).count() == 1
+    assert Job.objects.filter(kind=RECEIPT_JOB, target_id=str(application.pk), status=JobStatus.PENDING).count() == 1
     [event] = _events(application, "application.submitted")
     assert event.actor == application.created_by
     assert event.data == {"protocol": entry.display_number, "sha256": row.package_sha256}
@@ -64,7 +60,7 @@ def test_double_submit_gives_one_protocol_number_and_one_job():
     assert again.protocol_id == first.protocol_id
     assert ProtocolEntry.objects.count() == 1
     assert ProtocolCounter.objects.get(year=first.protocol.year).last_number == first.protocol.number
-    assert DocumentJob.objects.filter(application=application).count() == 1
+    assert Job.objects.filter(kind=RECEIPT_JOB, target_id=str(application.pk)).count() == 1
     assert _events(application, "application.submitted").count() == 1
 
 
@@ -87,7 +83,7 @@ def test_closed_notice_refuses_submission_and_nothing_changes(close):
     assert row.status == ApplicationStatus.DRAFT
     assert row.protocol_id is None and row.package is None and row.package_sha256 == ""
     assert _nothing_registered()
-    assert not DocumentJob.objects.exists()
+    assert not Job.objects.exists()
     assert not _events(application, "application.submitted").exists()
 
 
@@ -173,7 +169,7 @@ def test_submitted_content_is_frozen():
 def test_package_hash_is_the_hash_of_the_stored_package():
     application = ApplicationFactory(submitted=True)
     row = _fresh(application)  # read back from the database: the JSON round trip keeps the hash
-    assert services.package_hash(row.package) == row.package_sha256 == row.protocol.sha256
+    assert drafts.package_hash(row.package) == row.package_sha256 == row.protocol.sha256
     assert {a["sha256"] for a in row.package["attachments"]} == set(row.attachments.values_list("sha256", flat=True))
     assert row.package["units"][0]["monthly_rent"] == "1234.56"
     assert row.package["declarations"]["declares_truthful"] is True
@@ -184,7 +180,7 @@ def test_package_is_what_was_filed_not_later_rows():
     application.units.update(street="Via Cambiata")
     row = _fresh(application)
     assert row.package["units"][0]["street"] == "Via Garibaldi"
-    assert services.package_hash(row.package) == row.package_sha256
+    assert drafts.package_hash(row.package) == row.package_sha256
 
 
 # --- Withdrawal ----------------------------------------------------------------------

@@ -46,11 +46,11 @@ def _shot(page, screenshots_dir, name):
 
 def test_review_from_assignment_to_registry_and_decision_pdf(live_server, browser, screenshots_dir):
     from tests.applications.conftest import pdf_upload
-    from tests.applications.factories_review import social_worker, submitted_application
+    from tests.applications.factories import ApplicationFactory, social_worker
 
     staff = _verified(UserFactory(staff=True, first_name="Paolo", last_name="Ufficio"))
     reviewer = _verified(social_worker("Lodi", first_name="Sara", last_name="Neri"))
-    application = submitted_application(units=1, offerer_name="Giulia Verdi")
+    application = ApplicationFactory(submitted=True, units=1, offerer_name="Giulia Verdi")
     _verified(application.created_by)
     unit = application.units.get()
     detail_url = live_server.url + reverse("review:detail", kwargs={"ref": application.reference})

@@ -3,8 +3,11 @@
 import pytest
 from django.db import transaction
 
+from housingmix.core import outbox
+from housingmix.core.documents import documents_of
+from housingmix.core.outbox import Job, JobStatus
 from housingmix.notices import services
-from housingmix.notices.models import DocumentJob, DocumentKind, NoticeDocument
+from housingmix.notices.models import DocumentKind
 from tests.accounts.factories import UserFactory
 from tests.celery_helpers import broker, wait_for, worker_process
 from tests.notices.factories import FaqEntryFactory, NoticeFactory
@@ -20,17 +23,15 @@ def test_real_worker_renders_the_pdfs_after_publishing(settings, tmp_path):
         with transaction.atomic():
             services.notice_publish(notice=notice, by=staff)
         done = wait_for(
-            lambda: (
-                NoticeDocument.objects.filter(notice=notice, generated=True).count() == 2 or proc.poll() is not None
-            ),
+            lambda: documents_of(notice).count() == 2 or proc.poll() is not None,
             timeout=90,
         )
         assert proc.poll() is None, "the worker process died"
         assert done
-    document = NoticeDocument.objects.get(notice=notice, kind=DocumentKind.NOTICE_PDF)
+    document = documents_of(notice, kinds=[DocumentKind.NOTICE_PDF]).get()
     with document.file.open("rb") as handle:
         assert handle.read(4) == b"%PDF"
-    assert not DocumentJob.objects.filter(notice=notice, done_at__isnull=True).exists()
+    assert not Job.objects.filter(target_id=str(notice.pk), status=JobStatus.PENDING).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,14 +44,14 @@ def test_publishing_succeeds_with_the_broker_down_and_the_pdf_comes_later(client
         with transaction.atomic():
             services.notice_publish(notice=notice, by=staff)
         assert notice.is_public
-        assert DocumentJob.objects.filter(notice=notice, done_at__isnull=True).count() == 2
-        assert not NoticeDocument.objects.filter(notice=notice).exists()
+        assert Job.objects.filter(target_id=str(notice.pk), status=JobStatus.PENDING).count() == 2
+        assert not documents_of(notice).exists()
         page = client.get(notice.get_absolute_url())
         assert page.status_code == 200
         assert "in preparazione" in page.content.decode()
     # The broker is back (eager here): the beat sweep re-sends the pending jobs.
-    assert services.document_jobs_resend_pending(older_than_seconds=0) == 2
-    kinds = set(NoticeDocument.objects.filter(notice=notice).values_list("kind", flat=True))
+    assert outbox.sweep(older_than_seconds=0) == 2
+    kinds = set(documents_of(notice).values_list("kind", flat=True))
     assert kinds == {DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF}
-    assert not DocumentJob.objects.filter(done_at__isnull=True).exists()
+    assert not Job.objects.filter(status=JobStatus.PENDING).exists()
     assert "in preparazione" not in client.get(notice.get_absolute_url()).content.decode()

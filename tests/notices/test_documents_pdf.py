@@ -5,15 +5,18 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from housingmix.core import outbox
+from housingmix.core.documents import documents_of
+from housingmix.core.outbox import Job, JobStatus
 from housingmix.notices import services
-from housingmix.notices.models import DocumentJob, DocumentKind, FaqEntry, NoticeDocument
+from housingmix.notices.models import DocumentKind, FaqEntry
 from tests.notices.factories import FaqEntryFactory, FaqTopicFactory, NoticeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _pdf(notice, kind) -> PdfReader:
-    document = NoticeDocument.objects.filter(notice=notice, kind=kind).order_by("-version").first()
+    document = documents_of(notice, kinds=[kind]).first()
     with document.file.open("rb") as handle:
         return PdfReader(io.BytesIO(handle.read()))
 
@@ -59,23 +62,21 @@ def test_pdf_is_tagged_with_language_and_title(published):
 
 
 def test_rendering_unchanged_content_makes_no_new_version(published, run_on_commit):
-    before = NoticeDocument.objects.filter(notice=published).count()
+    before = documents_of(published).count()
     run_on_commit(
         services.document_jobs_request, notice=published, kinds=[DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF]
     )
-    assert NoticeDocument.objects.filter(notice=published).count() == before
-    assert not DocumentJob.objects.filter(done_at__isnull=True).exists()
+    assert documents_of(published).count() == before
+    assert not Job.objects.filter(status=JobStatus.PENDING).exists()
 
 
 def test_faq_change_makes_exactly_one_new_faq_version(published, staff, run_on_commit):
     entry = FaqEntry.objects.filter(notice=published).first()
     entry.answer = "Risposta aggiornata: sì, tramite il ramo ETS."
     run_on_commit(services.faq_entry_save, entry=entry, by=staff)
-    versions = list(
-        NoticeDocument.objects.filter(notice=published, kind=DocumentKind.FAQ_PDF).values_list("version", flat=True)
-    )
+    versions = list(documents_of(published, kinds=[DocumentKind.FAQ_PDF]).values_list("version", flat=True))
     assert sorted(versions) == [1, 2]
-    assert NoticeDocument.objects.filter(notice=published, kind=DocumentKind.NOTICE_PDF).count() == 1
+    assert documents_of(published, kinds=[DocumentKind.NOTICE_PDF]).count() == 1
     assert "Risposta aggiornata" in _text(_pdf(published, DocumentKind.FAQ_PDF))
 
 
@@ -87,7 +88,7 @@ def test_amendment_makes_a_new_notice_pdf_version(published, staff, run_on_commi
         reason="Proroga",
         closes_at=published.closes_at + timedelta(days=10),
     )
-    assert NoticeDocument.objects.filter(notice=published, kind=DocumentKind.NOTICE_PDF).count() == 2
+    assert documents_of(published, kinds=[DocumentKind.NOTICE_PDF]).count() == 2
     assert "Proroga" in _text(_pdf(published, DocumentKind.NOTICE_PDF))
 
 
@@ -100,8 +101,10 @@ def test_faq_updated_date_follows_the_latest_change(published, staff, client):
 
 
 def test_task_is_safe_to_run_twice(published):
-    from housingmix.notices.tasks import document_render_task
+    from housingmix.core.outbox.tasks import outbox_job_run_task
 
-    job = DocumentJob.objects.filter(notice=published).first()
-    assert document_render_task.apply(kwargs={"job_id": job.pk}).get() is None
-    assert NoticeDocument.objects.filter(notice=published).count() == 2
+    job = Job.objects.filter(target_id=str(published.pk)).first()
+    assert outbox_job_run_task.apply(kwargs={"job_id": job.pk}).get() is True
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.PENDING)  # as if the worker died before marking it
+    assert outbox.run(job_id=job.pk) == documents_of(published, kinds=[job.kind.split(".")[1]]).get()
+    assert documents_of(published).count() == 2

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from housingmix.core.documents import documents_of
 from housingmix.core.models import AuditEvent
 from housingmix.notices import services
 from housingmix.notices.models import DocumentKind, NoticeDocument, NoticeStatus
@@ -24,8 +25,9 @@ def test_publish_renders_notice_and_faq_pdfs(staff, run_on_commit):
     notice = NoticeFactory()
     FaqEntryFactory(notice=notice)
     run_on_commit(services.notice_publish, notice=notice, by=staff)
-    kinds = set(NoticeDocument.objects.filter(notice=notice).values_list("kind", flat=True))
+    kinds = set(documents_of(notice).values_list("kind", flat=True))
     assert kinds == {DocumentKind.NOTICE_PDF, DocumentKind.FAQ_PDF}
+    assert not NoticeDocument.objects.filter(notice=notice).exists()  # uploads only
 
 
 def test_publish_refused_to_offerer(db):

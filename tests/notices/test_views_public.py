@@ -3,8 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from housingmix.core.documents import documents_of
 from housingmix.notices import services
-from housingmix.notices.models import DocumentKind, NoticeDocument
+from housingmix.notices.models import DocumentKind
 from tests.notices.factories import FaqEntryFactory, NoticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,14 +110,20 @@ def test_published_pdf_downloads_with_immutable_caching(client, staff, run_on_co
     notice = NoticeFactory()
     FaqEntryFactory(notice=notice)
     run_on_commit(services.notice_publish, notice=notice, by=staff)
-    document = NoticeDocument.objects.get(notice=notice, kind=DocumentKind.NOTICE_PDF)
-    response = client.get(document.get_absolute_url())
+    document = documents_of(notice, kinds=[DocumentKind.NOTICE_PDF]).get()
+    url = reverse("notices:generated", kwargs={"pk": document.pk, "filename": document.filename})
+    assert url in client.get(notice.get_absolute_url()).content.decode()
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert "immutable" in response["Cache-Control"]
-    wrong_name = reverse("notices:document", kwargs={"pk": document.pk, "filename": "altro.pdf"})
+    wrong_name = reverse("notices:generated", kwargs={"pk": document.pk, "filename": "altro.pdf"})
     assert client.get(wrong_name).status_code == 404
+    # The address PDFs had before they moved to core's documents (by file name) leads to the new one.
+    legacy = reverse("notices:document", kwargs={"pk": 999999, "filename": document.filename})
+    moved = client.get(legacy)
+    assert moved.status_code == 301 and moved["Location"] == url
 
 
 def test_cached_list_shows_a_new_notice_right_after_publishing(client, staff, run_on_commit):

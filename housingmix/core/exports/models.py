@@ -47,6 +47,14 @@ class ExportJob(models.Model):
         return "%s %s" % (self.kind_label, self.created_at)
 
     @property
+    def is_done(self) -> bool:
+        return self.status == ExportStatus.DONE
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.is_done and bool(self.file)
+
+    @property
     def kind_label(self) -> str:
         from .registry import spec
 

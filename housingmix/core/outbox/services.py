@@ -87,14 +87,19 @@ def request(kind: str, *, target: models.Model | None = None, data: dict | None 
     return job
 
 
-def send(*, job_ids: list[int]) -> int:
-    """Enqueue the jobs; a broker failure is logged (no data) and left to the sweep."""
-    from .tasks import outbox_job_run_task
+RUN_TASK = "housingmix.core.outbox.tasks.outbox_job_run_task"
 
+
+def send(*, job_ids: list[int]) -> int:
+    """Enqueue the jobs (the task carries the id only); a broker failure is logged (no data) and
+    left to the sweep."""
+    from celery import current_app
+
+    task = current_app.tasks[RUN_TASK]  # by name: the tasks module imports this one
     sent = 0
     for job_id in job_ids:
         try:
-            outbox_job_run_task.apply_async(kwargs={"job_id": job_id})
+            task.apply_async(kwargs={"job_id": job_id})
             sent += 1
         except Exception as error:  # broker down (or, in-process, the job failed): the row stays pending
             logger.warning("outbox job %s not sent (%s); the sweep will retry", job_id, type(error).__name__)

@@ -22,9 +22,7 @@ def current_language():
 
 @register.filter
 def euro(value):
-    """Money in euro, Italian style: 1.234,50 €."""
-    if value in (None, ""):
-        return ""
-    from django.utils.formats import number_format
+    """Money in euro as the acts write it: € 1.234,50 (``core.numbers.euro``, the one definition)."""
+    from housingmix.core.numbers import euro as format_euro
 
-    return "%s €" % number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return format_euro(value)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from .models import AuditEvent
 
@@ -59,7 +58,7 @@ def label(name: str) -> str:
 
 def record(
     *,
-    target: models.Model,
+    target: Model,
     verb: str,
     by: Any = None,
     from_state: str = "",
@@ -84,7 +83,7 @@ def record(
     )
 
 
-def events_for(target: models.Model) -> QuerySet[AuditEvent]:
+def events_for(target: Model) -> QuerySet[AuditEvent]:
     """Every event of one object, newest first, actors loaded in the same query (reads included)."""
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
@@ -92,7 +91,7 @@ def events_for(target: models.Model) -> QuerySet[AuditEvent]:
 
 
 def history(
-    target: models.Model, *, public_only: bool, states: dict[str, Any] | None = None, limit: int | None = None
+    target: Model, *, public_only: bool, states: dict[str, Any] | None = None, limit: int | None = None
 ) -> list[AuditEvent]:
     """The history of ``target`` as a page shows it, newest first.
 
