@@ -1,18 +1,26 @@
 # housingmix: two commands on a fresh machine.
-#   make run   - set everything up and serve http://127.0.0.1:8000 (SQLite, tasks in-process)
+#   make run   - set everything up and serve http://127.0.0.1:8000 (HOST, PORT; SQLite, tasks in-process)
 #   make test  - set everything up and run the whole suite on SQLite, then on PostgreSQL
+# What the machine needs (system packages, PostgreSQL, Redis) is checked by scripts/check_system.py,
+# which installs it when run as root with apt-get and otherwise names the one command to run.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
+CHECK := $(PYTHON) scripts/check_system.py
 PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
 REDIS_URL ?= redis://127.0.0.1:6379
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address links point at: a wildcard HOST is reached through the loopback address.
+LINK_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(if $(filter [::],$(HOST)),[::1],$(HOST)))
+# Links in the e-mails `make run` prints follow HOST and PORT, unless SITE_URL is set (environment,
+# command line or .env).
+RUN_ENV = $(if $(SITE_URL)$(shell grep -Es '^[[:space:]]*(export[[:space:]]+)?SITE_URL=' .env),,SITE_URL=http://$(LINK_HOST):$(PORT))
 
-.PHONY: run test setup system-deps browser-deps venv messages messages-update static lint test-sqlite test-postgres bench clean worker beat
+.PHONY: run test setup system-deps browser-deps services venv messages messages-update static lint test-sqlite test-postgres bench clean worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "housingmix needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
@@ -25,28 +33,17 @@ venv: $(VENV)/.installed
 
 ## System packages: WeasyPrint needs Pango; translations need GNU gettext.
 system-deps:
-	@missing=""; \
-	ldconfig -p | grep -q 'libpango-1.0.so' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "Missing system packages:$$missing. Install them with: sudo apt-get install$$missing"; exit 1; \
-	  fi; \
-	fi
+	@$(CHECK) system --install
 
 ## Browser tests use Debian's Chromium (Playwright cannot download its own here).
 browser-deps:
-	@if ! command -v chromium >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Chromium for the browser tests (apt-get install chromium chromium-driver)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; \
-	  else \
-	    echo "Chromium is missing: install it with: sudo apt-get install chromium chromium-driver"; exit 1; \
-	  fi; \
-	fi
+	@$(CHECK) browser --install
+
+## PostgreSQL and Redis for `make test` (PG_URL_BASE, REDIS_URL): installed and started as root
+## on this machine's default ports (Debian's postgresql and redis-server, the test user trusted
+## from loopback only); otherwise a one-line message names what to run.
+services:
+	@$(CHECK) services --install --pg-url '$(PG_URL_BASE)' --redis-url '$(REDIS_URL)'
 
 messages: venv system-deps
 	$(MANAGE) compilemessages --ignore=.venv -v 0
@@ -62,16 +59,16 @@ setup: system-deps venv messages static
 	$(MANAGE) migrate --noinput -v 0
 
 run: setup
-	$(MANAGE) seed_demo
-	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(MANAGE) seed_demo
+	@echo "Serving the portal on http://$(LINK_HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-test: system-deps browser-deps venv messages static lint
+test: system-deps browser-deps services venv messages static lint
 	$(MANAGE) makemigrations --check --dry-run -v 1
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres

@@ -204,7 +204,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- E-mail -----------------------------------------------------------------
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Development prints e-mails readably (attachments by name and size); production sets SMTP.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="housingmix.core.mail_console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -219,6 +220,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # Without a broker (a fresh clone), tasks run in-process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+if not CELERY_BROKER_URL and CELERY_TASK_ALWAYS_EAGER:
+    # Eager tasks still borrow a producer from the pool (nothing is published); with no URL kombu
+    # builds an AMQP one and warns "No hostname was supplied" at start-up. The in-process memory
+    # transport, given a host name so that it does not warn the same way, is never contacted.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
