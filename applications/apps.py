@@ -45,7 +45,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Manifestazioni di interesse")
 
     def ready(self):
-        from housingmix.core import audit, exports, outbox
+        from housingmix.core import audit, documents, exports, outbox
 
         from . import (
             rules,  # noqa: F401 (registers the permissions)
@@ -57,6 +57,7 @@ class ApplicationsConfig(AppConfig):
 
         audit.register(_verbs())
         labels = dict(GeneratedKind.choices)
+        documents.register_kinds(labels)
         outbox.register(services.RECEIPT_JOB, services.receipt_job_run, label=labels[GeneratedKind.RECEIPT])
         for kind, job_kind in review.COMMUNICATION_JOBS.items():
             outbox.register(job_kind, review.communication_job_run, label=labels[kind])

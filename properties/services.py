@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,7 +27,8 @@ def registry_entry_create(*, unit: HousingUnit, by=None) -> RegistryEntry:
         raise ValidationError({"units": _("Un alloggio senza comune non può entrare nel registro.")})
     until = None
     if unit.available_from and unit.duration_months:
-        until = unit.available_from + timedelta(days=round(unit.duration_months * 30.44))
+        # A term of N months from 1 March ends on the last day before 1 March N months later.
+        until = unit.available_from + relativedelta(months=unit.duration_months) - timedelta(days=1)
     entry = RegistryEntry.objects.create(
         unit=unit,
         application_id=unit.application_id,

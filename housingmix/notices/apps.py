@@ -10,7 +10,7 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from housingmix.core import audit, outbox
+        from housingmix.core import audit, documents, outbox
 
         from . import services
         from .models import DocumentKind, FaqEntry, FaqTopic, Notice, NoticeDocument
@@ -20,6 +20,7 @@ class NoticesConfig(AppConfig):
         auditlog.register(FaqEntry)
         auditlog.register(FaqTopic)
         labels = dict(DocumentKind.choices)
+        documents.register_kinds({kind: labels[kind] for kind in services.RENDER_JOBS})
         for kind, job_kind in services.RENDER_JOBS.items():
             outbox.register(job_kind, services.document_render_job_run, label=labels[kind])
         # Notices are public acts: their whole history is public.

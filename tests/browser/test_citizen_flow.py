@@ -4,11 +4,13 @@ import io
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from housingmix.notices.models import DocumentKind, Notice, NoticeDocument, NoticeKind
+from housingmix.core.documents import documents_of
+from housingmix.notices.models import DocumentKind, Notice, NoticeKind
 from tests.browser.helpers import assert_no_blocking_violations, open_page, url_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,10 +23,10 @@ def tr(language: str, message) -> str:
 
 
 def document_href(notice: Notice, kind: str, language: str) -> str:
-    document = NoticeDocument.objects.filter(notice=notice, kind=kind).order_by("-version").first()
+    document = documents_of(notice, kinds=[kind]).first()
     assert document is not None, "seed_demo rendered no %s" % kind
     with translation.override(language):
-        return document.get_absolute_url()
+        return reverse("notices:generated", kwargs={"pk": document.pk, "filename": document.filename})
 
 
 def pdf_text(body: bytes) -> str:

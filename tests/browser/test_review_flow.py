@@ -102,7 +102,7 @@ def test_review_from_assignment_to_registry_and_decision_pdf(live_server, browse
         assert_no_blocking_violations(offerer)
         _shot(offerer, screenshots_dir, "2-integration")
 
-        # 4. The social worker records the site visit and declares the unit eligible.
+        # 4. The social worker records the site visit and proposes the outcome; staff decide.
         worker.goto(detail_url)
         expect(worker.get_by_role("link", name="Planimetria", exact=False).first).to_be_visible()
         worker.locator("#id_visit-visit_date").fill(timezone.localdate().isoformat())
@@ -111,10 +111,18 @@ def test_review_from_assignment_to_registry_and_decision_pdf(live_server, browse
         worker.get_by_role("button", name="Registra il sopralluogo").click()
         expect(worker.locator("#stato-manifestazione")).to_have_text("Sopralluogo")
         assert_no_blocking_violations(worker)
-        worker.locator("#id_eligible-reasons").fill("Requisiti verificati in sopralluogo.")
-        worker.get_by_role("button", name="Dichiara idonea").click()
-        expect(worker.locator("#stato-manifestazione")).to_have_text("Idonea")
-        _shot(worker, screenshots_dir, "3-eligible")
+        expect(worker.get_by_role("button", name="Dichiara idonea")).to_have_count(0)
+        worker.locator("#id_proposal-outcome").select_option("eligible")
+        worker.locator("#id_proposal-reasons").fill("Requisiti verificati in sopralluogo.")
+        worker.get_by_role("button", name="Registra la proposta").click()
+        expect(worker.locator(".alert-success")).to_contain_text("Proposta di esito registrata")
+        staff_page.goto(detail_url)
+        expect(staff_page.get_by_text("Proposta dell'istruttore")).to_be_visible()
+        assert_no_blocking_violations(staff_page)
+        staff_page.locator("#id_eligible-reasons").fill("Requisiti verificati in sopralluogo.")
+        staff_page.get_by_role("button", name="Dichiara idonea").click()
+        expect(staff_page.locator("#stato-manifestazione")).to_have_text("Idonea")
+        _shot(staff_page, screenshots_dir, "3-eligible")
         assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ELIGIBLE
 
         # 5. The unit is in the registry.

@@ -51,4 +51,11 @@ class GeneratedDocument(models.Model):
         indexes = [models.Index(fields=["owner_type", "owner_id", "kind", "-version"], name="generateddoc_owner")]
 
     def __str__(self):
-        return "%s v%s" % (self.title or self.kind, self.version)
+        return "%s v%s" % (self.title or self.kind_label, self.version)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as people read it (registered by the app that generates it)."""
+        from .services import kind_label
+
+        return kind_label(self.kind)
