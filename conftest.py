@@ -41,3 +41,11 @@ def _italian_by_default():
     translation.activate("it")
     yield
     translation.activate("it")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Every test user has a password: hashing it with the production hasher (PBKDF2, hundreds of
+    thousands of rounds) cost a third of a second each. Production keeps the strong one
+    (tests/accounts/test_password.py checks it)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -58,3 +58,18 @@ def test_password_change_needs_the_current_password(login):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
+
+
+def test_production_settings_hash_passwords_with_a_strong_hasher():
+    """The tests use a fast hasher (conftest.py); the portal's own settings keep Django's default."""
+    import importlib
+
+    from django.conf import global_settings
+
+    portal = importlib.import_module("housingmix.settings")
+    hashers = getattr(portal, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert hashers[0] in (
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    )
