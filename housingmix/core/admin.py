@@ -8,12 +8,8 @@ from .outbox.models import Job, JobStatus
 from .protocol.models import ProtocolEntry
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "verb", "content_type", "object_id", "from_state", "to_state", "actor"]
-    list_filter = ["verb", "content_type"]
-    list_select_related = ["actor", "content_type"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record that is never written from the back office (registers, trails, stored versions)."""
 
     def has_add_permission(self, request):
         return False
@@ -25,8 +21,16 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "verb", "content_type", "object_id", "from_state", "to_state", "actor"]
+    list_filter = ["verb", "content_type"]
+    list_select_related = ["actor", "content_type"]
+    date_hierarchy = "created_at"
+
+
 @admin.register(ProtocolEntry)
-class ProtocolEntryAdmin(admin.ModelAdmin):
+class ProtocolEntryAdmin(ReadOnlyAdmin):
     """The protocol register, read-only: it is append-only by law and by database trigger."""
 
     list_display = ["protocol_number", "registered_at", "direction", "sender", "subject", "record_type"]
@@ -41,15 +45,6 @@ class ProtocolEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("protocollo"), ordering="number")
     def protocol_number(self, entry):
         return entry.display_number
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Job)

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from housingmix.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import CONTENT_FIELDS, DocumentKind, FaqEntry, FaqTopic, Notice, NoticeDocument, NoticeStatus
 
@@ -209,20 +211,11 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(NoticeDocument)
-class NoticeDocumentAdmin(admin.ModelAdmin):
+class NoticeDocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "notice", "kind", "version", "size", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["notice"]
     readonly_fields = [f.name for f in NoticeDocument._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FaqTopic)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from housingmix.core.uploads import RandomPath
 
+from .kinds import kind_label
+
 
 class GeneratedDocument(models.Model):
     """One version of a generated document, owned by any record (a notice, a manifestation…).
@@ -56,6 +58,4 @@ class GeneratedDocument(models.Model):
     @property
     def kind_label(self) -> str:
         """The kind as people read it (registered by the app that generates it)."""
-        from .services import kind_label
-
         return kind_label(self.kind)

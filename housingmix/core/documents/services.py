@@ -10,18 +10,8 @@ from django.db.models import Max, QuerySet
 
 from housingmix.core.pdf import render_pdf, source_hash
 
+from .kinds import kind_label, register_kinds  # noqa: F401
 from .models import GeneratedDocument
-
-_KIND_LABELS: dict[str, object] = {}
-
-
-def register_kinds(labels: dict[str, object]) -> None:
-    """Register the labels of the document kinds an app generates (from ``AppConfig.ready``)."""
-    _KIND_LABELS.update(labels)
-
-
-def kind_label(kind: str) -> str:
-    return str(_KIND_LABELS.get(kind, kind))
 
 
 def _owner_fields(owner: models.Model | None) -> dict:
