@@ -226,6 +226,8 @@ if not CELERY_BROKER_URL and CELERY_TASK_ALWAYS_EAGER:
     # transport, given a host name so that it does not warn the same way, is never contacted.
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
+# The queue tasks are sent to (and the worker reads with ``-Q``); one per deployment sharing a Redis.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

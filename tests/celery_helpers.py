@@ -64,6 +64,8 @@ def worker_process(*, media_root: Path):
         **os.environ,
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": redis_test_url(),
+        # Jobs the worker itself queues (the receipt's e-mail) go to the queue it reads.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "MEDIA_ROOT": str(media_root),
         "DJANGO_SETTINGS_MODULE": "housingmix.settings",
     }
