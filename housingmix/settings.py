@@ -113,13 +113,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 REDIS_CACHE_URL = env("REDIS_CACHE_URL", default="")
-if REDIS_CACHE_URL:
-    CACHES = {
+
+
+def redis_cache(url: str) -> dict:
+    """CACHES for a Redis at ``url``; the outage tests build theirs with it too."""
+    return {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_CACHE_URL,
+            # django-redis whose add() fails open on an outage (see housingmix/core/cache.py).
+            "BACKEND": "housingmix.core.cache.PortalRedisCache",
+            "LOCATION": url,
             "OPTIONS": {
-                # A cache outage must degrade to uncached pages, never to a 500.
+                # A cache outage must degrade to uncached pages, never to a 500 or a 429.
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
@@ -127,6 +131,10 @@ if REDIS_CACHE_URL:
             "KEY_PREFIX": "housingmix",
         }
     }
+
+
+if REDIS_CACHE_URL:
+    CACHES = redis_cache(REDIS_CACHE_URL)
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
