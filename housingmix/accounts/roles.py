@@ -40,6 +40,9 @@ ROLE_PERMISSIONS = {
         "notices.change_faqtopic",
         "notices.view_faqtopic",
         "applications.view_protocolentry",
+        # Unlocking an account or an address: deleting its failed-login records (django-axes).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
     Role.ADMINISTRATOR: [
         "accounts.add_user",
@@ -58,6 +61,8 @@ ROLE_PERMISSIONS = {
         "territory.change_comune",
         "territory.view_comune",
         "auth.view_group",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
     Role.DPO: ["auditlog.view_logentry", "core.view_auditevent", "applications.view_protocolentry"],
 }
