@@ -4,6 +4,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +43,39 @@ class ClientAddressMiddleware:
             else:
                 logger.warning("Unusable X-Forwarded-For from the proxy: the proxy's own address is used")
         return self.get_response(request)
+
+
+def _cache_directives(response) -> set[str]:
+    return {part.split("=", 1)[0].strip().lower() for part in response.get("Cache-Control", "").split(",") if part}
+
+
+class CacheControlMiddleware:
+    """How an answer may be cached, in one rule for every page:
+
+    - a page for a logged-in user is ``private, no-store`` (the back office, the review, the
+      registry, the personal area, and public pages too, whose header names the user), unless
+      its view marked it ``public`` itself (a published notice's document, the same for all);
+    - any other answer whose view said nothing about caching is ``private, no-store`` as well
+      (the login and sign-up forms, error pages): a page is kept by browsers and proxies only
+      when it says so (core.caching.public_page, static files)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._logged_in(request):
+            if "public" not in _cache_directives(response):
+                patch_cache_control(response, private=True, no_store=True)
+        elif not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def _logged_in(request) -> bool:
+        # Without a session cookie nobody is logged in: asking request.user would open an empty
+        # session and add "Vary: Cookie" to pages that do not depend on it.
+        if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return False
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
