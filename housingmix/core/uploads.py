@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .pdf_inspect import validate_pdf
+
 PDF = "application/pdf"
 # Content types accepted for public notice attachments.
 NOTICE_TYPES = {
@@ -81,6 +83,8 @@ def validate_upload(upload, *, allowed: dict[str, str], max_bytes: int | None = 
             params={"name": upload.name, "types": ", ".join(sorted({v.upper() for v in allowed.values()}))},
             code="bad_type",
         )
+    if mime == PDF:
+        validate_pdf(upload)  # no JavaScript, automatic actions or embedded files
     return mime
 
 

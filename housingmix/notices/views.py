@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from housingmix.core.caching import public_page
+from housingmix.core.files import FILE_CONTENT_SECURITY_POLICY
 
 from . import selectors
 from .models import DocumentKind
@@ -123,6 +124,7 @@ def document_download(request, pk, filename):
         content_type=document.content_type,
     )
     response["Content-Length"] = document.size
+    response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
     if document.notice is None or document.notice.is_public:
         # A version never changes: the file can be cached for good.
         patch_cache_control(response, public=True, max_age=31536000, immutable=True)
