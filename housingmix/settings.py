@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # The site record (domain from SITE_URL, core.sites) signs allauth's e-mails and the sitemap.
+    "django.contrib.sites",
     # Third party
     "crispy_forms",
     "crispy_bootstrap5",
