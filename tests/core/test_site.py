@@ -58,3 +58,11 @@ def test_every_migrate_brings_the_site_in_step_with_site_url(client, settings):
     assert message.body.startswith("Ciao da Housing Mix!")
     assert "registrare un account su housingmix.example.org." in message.body
     assert message.body.rstrip().endswith("Grazie per usare Housing Mix!\nhousingmix.example.org")
+
+
+def test_site_sync_command_sets_the_site_for_make_run(settings):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+
+    call_command("site_sync", verbosity=0)
+
+    assert Site.objects.get_current().domain == "127.0.0.1:8123"
