@@ -45,7 +45,8 @@ class ClientAddressMiddleware:
         return self.get_response(request)
 
 
-def _cache_directives(response) -> set[str]:
+def cache_directives(response) -> set[str]:
+    """The directive names in the response's Cache-Control ("max-age=0, private" -> {"max-age", "private"})."""
     return {part.split("=", 1)[0].strip().lower() for part in response.get("Cache-Control", "").split(",") if part}
 
 
@@ -65,7 +66,7 @@ class CacheControlMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if self._logged_in(request):
-            if "public" not in _cache_directives(response):
+            if "public" not in cache_directives(response):
                 patch_cache_control(response, private=True, no_store=True)
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)

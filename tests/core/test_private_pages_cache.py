@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from housingmix.core.middleware import _cache_directives
+from housingmix.core.middleware import cache_directives
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import ApplicationFactory
 from tests.url_patterns import pattern_path, url_patterns
@@ -68,7 +68,7 @@ def test_every_page_behind_login_is_private_and_not_stored(client, world):
         client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
         for path in behind_login:
             response = client.get(path)
-            directives = _cache_directives(response)
+            directives = cache_directives(response)
             if response.status_code >= 500 or not {"private", "no-store"} <= directives:
                 failures.append((role, path, response.status_code, response.get("Cache-Control")))
         client.logout()
@@ -79,10 +79,10 @@ def test_pages_for_anonymous_visitors_that_say_nothing_are_not_stored(client):
     for name in ("account_login", "account_signup", "account_reset_password"):
         response = client.get(reverse(name))
         assert response.status_code == 200
-        assert {"private", "no-store"} <= _cache_directives(response), name
+        assert {"private", "no-store"} <= cache_directives(response), name
     missing = client.get("/pagina-che-non-esiste/")
     assert missing.status_code == 404
-    assert {"private", "no-store"} <= _cache_directives(missing)
+    assert {"private", "no-store"} <= cache_directives(missing)
 
 
 def test_public_pages_seen_by_a_logged_in_user_are_private(client, world):
@@ -91,6 +91,6 @@ def test_public_pages_seen_by_a_logged_in_user_are_private(client, world):
     for name in ("home", "notices:list", "notices:faq", "privacy"):
         response = client.get(reverse(name))
         assert response.status_code == 200
-        directives = _cache_directives(response)
+        directives = cache_directives(response)
         assert {"private", "no-store"} <= directives, name
         assert "public" not in directives
