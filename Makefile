@@ -20,7 +20,7 @@ LINK_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(if $(filter [::],$(HOST))
 # command line or .env).
 RUN_ENV = $(if $(SITE_URL)$(shell grep -Es '^[[:space:]]*(export[[:space:]]+)?SITE_URL=' .env),,SITE_URL=http://$(LINK_HOST):$(PORT))
 
-.PHONY: run test setup system-deps browser-deps services venv messages messages-update static lint test-sqlite test-postgres bench clean worker beat
+.PHONY: run test setup system-deps browser-deps services venv messages messages-update static lint audit test-sqlite test-postgres bench clean worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "housingmix needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
@@ -59,6 +59,7 @@ setup: system-deps venv messages static
 	$(MANAGE) migrate --noinput -v 0
 
 run: setup
+	$(RUN_ENV) $(MANAGE) site_sync -v 0
 	$(RUN_ENV) $(MANAGE) seed_demo
 	@echo "Serving the portal on http://$(LINK_HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
@@ -67,6 +68,28 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -q -r housingmix applications properties --severity-level medium
+	@$(MAKE) --no-print-directory audit ALLOW_UNAUDITED=$(or $(ALLOW_UNAUDITED),1)
+
+## Known vulnerabilities in the pinned dependencies, as installed in .venv (transitive ones too),
+## looked up in PyPI's vulnerability data (AUDIT_SERVICE=osv for OSV). When that cannot be
+## reached, or does not know the pinned versions, nothing is checked and the step fails saying
+## so; ALLOW_UNAUDITED=1 turns only that case into a warning.
+AUDIT_SERVICE ?= pypi
+AUDIT_LOG := test-artifacts/pip-audit.txt
+audit: venv
+	@mkdir -p test-artifacts
+	@status=0; $(VENV)/bin/pip-audit --strict --progress-spinner off --desc off -s $(AUDIT_SERVICE) >$(AUDIT_LOG) 2>&1 || status=$$?; \
+	cat $(AUDIT_LOG); \
+	if [ $$status -eq 0 ]; then echo "pip-audit: no known vulnerabilities in the pinned dependencies."; exit 0; fi; \
+	if grep -qE "could not be audited|ConnectionError|Failed to resolve|Max retries|timed out" $(AUDIT_LOG) \
+	   && ! grep -qE "^[A-Za-z0-9_.-]+ +[0-9][^ ]* +(PYSEC|GHSA|CVE)-" $(AUDIT_LOG); then \
+	  echo "pip-audit: NOTHING WAS CHECKED: the vulnerability database ($(AUDIT_SERVICE)) cannot be reached from this machine or does not know the pinned versions (see $(AUDIT_LOG))."; \
+	  if [ "$(ALLOW_UNAUDITED)" = 1 ]; then echo "pip-audit: ALLOW_UNAUDITED=1: going on without the audit."; exit 0; fi; \
+	else \
+	  echo "pip-audit: known vulnerabilities in the pinned dependencies (listed above): update the pins."; \
+	fi; \
+	exit 1
 
 test: system-deps browser-deps services venv messages static lint
 	$(MANAGE) makemigrations --check --dry-run -v 1

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # The site record (domain from SITE_URL, core.sites) signs allauth's e-mails and the sitemap.
+    "django.contrib.sites",
     # Third party
     "crispy_forms",
     "crispy_bootstrap5",
@@ -59,7 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer (axes, allauth's rate limits, auditlog) reads REMOTE_ADDR.
+    "housingmix.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for logged-in users, and pages that do not say otherwise, are private, no-store.
+    "housingmix.core.middleware.CacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -114,13 +121,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 REDIS_CACHE_URL = env("REDIS_CACHE_URL", default="")
-if REDIS_CACHE_URL:
-    CACHES = {
+
+
+def redis_cache(url: str) -> dict:
+    """CACHES for a Redis at ``url``; the outage tests build theirs with it too."""
+    return {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_CACHE_URL,
+            # django-redis whose add() fails open on an outage (see housingmix/core/cache.py).
+            "BACKEND": "housingmix.core.cache.PortalRedisCache",
+            "LOCATION": url,
             "OPTIONS": {
-                # A cache outage must degrade to uncached pages, never to a 500.
+                # A cache outage must degrade to uncached pages, never to a 500 or a 429.
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
@@ -128,6 +139,10 @@ if REDIS_CACHE_URL:
             "KEY_PREFIX": "housingmix",
         }
     }
+
+
+if REDIS_CACHE_URL:
+    CACHES = redis_cache(REDIS_CACHE_URL)
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -163,12 +178,16 @@ ACCOUNT_SESSION_REMEMBER = False
 # Failed logins are counted by django-axes (one authority, one message).
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
+AXES_HANDLER = "housingmix.accounts.lockout.LockoutHandler"
+# An account is locked for one client address after AXES_FAILURE_LIMIT failures from it, so a
+# stranger's wrong passwords never lock its holder out at their own address; one address is
+# throttled after AXES_ADDRESS_FAILURE_LIMIT failures across all usernames (password spraying).
+# That limit is higher: the offices of 60 comuni reach the portal through a few shared NAT
+# addresses, and one colleague's typos must not shut out the whole office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-# Lock the account, not the address: the offices of 60 comuni reach the portal through a
-# few shared NAT addresses, and an IP lock would shut out a whole office.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "housingmix.accounts.lockout.username_from_request"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
@@ -258,9 +277,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Security ---------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
-)
+# Behind the reverse proxy, X-Forwarded-Proto and the address the proxy appends to
+# X-Forwarded-For are trusted (DJANGO_TRUSTED_PROXY_COUNT proxies in a row, nginx's
+# $proxy_add_x_forwarded_for); otherwise X-Forwarded-For is dropped (core.middleware).
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
@@ -274,6 +296,38 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "housingmix.core.views.csrf_failure"
+# Browser features the portal never uses are off for it and for anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+# The browser's own PDF viewer offers full screen for the portal's documents.
+PERMISSIONS_POLICY["fullscreen"] = ["self"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -311,6 +365,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # Uploaded PDFs are read for active content; pypdf warns about every quirk of a file.
+        "pypdf": {"level": "ERROR"},
     },
 }
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from housingmix.core import views as core_views
+from housingmix.core.caching import public_page
 from housingmix.notices import views as notice_views
 from housingmix.notices.sitemaps import NoticeSitemap, StaticSitemap
 
@@ -13,8 +14,8 @@ sitemaps = {"static": StaticSitemap, "notices": NoticeSitemap}
 
 urlpatterns = [
     path("backoffice/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain"))),
     path("favicon.ico", core_views.favicon),
 ]
 

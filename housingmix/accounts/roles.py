@@ -42,6 +42,9 @@ ROLE_PERMISSIONS = {
         "core.view_protocolentry",
         "core.view_job",
         "core.change_job",
+        # Unlocking an account or an address: deleting its failed-login records (django-axes).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
     Role.ADMINISTRATOR: [
         "accounts.add_user",
@@ -62,6 +65,8 @@ ROLE_PERMISSIONS = {
         "auth.view_group",
         "core.view_job",
         "core.change_job",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
     Role.DPO: ["auditlog.view_logentry", "core.view_auditevent", "core.view_protocolentry"],
 }

@@ -39,4 +39,7 @@ class CoreConfig(AppConfig):
                 "export.requested": audit.Verb(_("Esportazione richiesta")),
             }
         )
+        from .sites import site_sync_after_migrate
+
         post_migrate.connect(_protocol_triggers, sender=self)
+        post_migrate.connect(site_sync_after_migrate, sender=self, dispatch_uid="core_site_sync")

@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from .pdf_inspect import validate_pdf
+
 logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
@@ -100,6 +102,8 @@ def validate_upload(upload, *, allowed: dict[str, str], max_bytes: int | None = 
             params={"name": upload.name, "types": ", ".join(sorted({v.upper() for v in allowed.values()}))},
             code="bad_type",
         )
+    if mime == PDF:
+        validate_pdf(upload)  # no JavaScript, automatic actions or embedded files
     return mime
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 
 from housingmix.core.caching import public_page
+from housingmix.core.files import FILE_CONTENT_SECURITY_POLICY
 
 from . import selectors
 from .models import DocumentKind
@@ -121,6 +122,7 @@ def _public_file(document, *, public: bool):
         content_type=document.content_type,
     )
     response["Content-Length"] = document.size
+    response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
     if public:
         patch_cache_control(response, public=True, max_age=31536000, immutable=True)
     else:

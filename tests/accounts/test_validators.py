@@ -175,6 +175,21 @@ def test_proxy_that_is_not_a_pdf_is_refused(offerer_client, make_tax_code):
     assert not Organisation.objects.exists()
 
 
+def test_proxy_pdf_with_javascript_is_refused_with_an_italian_message(offerer_client, make_tax_code):
+    from tests.core.pdf_samples import JAVASCRIPT_ON_OPEN
+
+    data = _organisation_data(make_tax_code(), membership_role=MembershipRole.DELEGATE)
+    data["proxy_document"] = SimpleUploadedFile("procura.pdf", JAVASCRIPT_ON_OPEN, content_type="application/pdf")
+
+    response = offerer_client.post(reverse("accounts:organisation_create"), data)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Il file «procura.pdf» contiene codice JavaScript e azioni eseguite in automatico," in content
+    assert "Salva come PDF" in content
+    assert not Organisation.objects.exists()
+
+
 def test_duplicate_organisation_tax_code_points_to_the_legal_representative(offerer_client, offerer, make_tax_code):
     existing = OrganisationFactory(tax_code=make_tax_code())
 
