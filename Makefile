@@ -14,11 +14,12 @@ PORT ?= 8000
 
 .PHONY: run test setup system-deps browser-deps venv messages messages-update static lint test-sqlite test-postgres bench clean worker beat
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "housingmix needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 venv: $(VENV)/.installed
