@@ -62,10 +62,14 @@ static: venv
 setup: system-deps venv messages static
 	$(MANAGE) migrate --noinput -v 0
 
+## make run also serves the local SPID/CIE test federation (trust anchor and SPID provider on
+## 127.0.0.1:8010, CIE provider on 127.0.0.1:8011) with demo identities and fresh keys.
+run: export SPID_CIE_TEST_FEDERATION = true
 run: setup
 	$(MANAGE) seed_demo
+	$(MANAGE) testfed_setup
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) testfed_serve & trap 'kill $$! 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

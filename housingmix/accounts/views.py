@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from housingmix.identity.selectors import session_identity, verified_identity_for
+
 from .forms import OrganisationForm
 from .selectors import organisation_get_for_user, organisation_list_for_user, organisation_members
 from .services import organisation_register
@@ -19,6 +21,8 @@ def personal_area(request):
         "accounts/personal_area.html",
         {
             "memberships": organisation_list_for_user(user=user),
+            "identity": verified_identity_for(user),
+            "identity_session": session_identity(request),
             "can_register_organisation": user.has_perm("accounts.register_organisation"),
             "can_review": rules.has_perm("applications.review_workspace", user),
             "can_see_dashboard": rules.has_perm("applications.view_review_dashboard", user),
