@@ -385,9 +385,7 @@ globals().update(
         spid_trust_anchor=SPID_CIE_SPID_TRUST_ANCHOR,
         cie_trust_anchor=SPID_CIE_CIE_TRUST_ANCHOR,
         spid_providers=SPID_CIE_SPID_PROVIDERS,
-        cie_provider=(
-            {"id": SPID_CIE_CIE_PROVIDER_ID, "name": "CIE"} if SPID_CIE_CIE_PROVIDER_ID else None
-        ),
+        cie_provider=({"id": SPID_CIE_CIE_PROVIDER_ID, "name": "CIE"} if SPID_CIE_CIE_PROVIDER_ID else None),
         http_timeout=env.int("SPID_CIE_HTTP_TIMEOUT", default=8),
     )
 )

@@ -4,7 +4,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-
 from spid_cie_oidc.entity.views import entity_configuration, openid_connect_jwks_uri, openid_connect_signed_jwks_uri
 
 from housingmix.core import views as core_views

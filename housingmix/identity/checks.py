@@ -34,7 +34,9 @@ def test_federation_off_in_production(app_configs, **kwargs):
             continue
         if any(is_test_key(k) for k in keys):
             errors.append(
-                Error("%s holds keys of the test federation." % name, hint="Generate production keys.", id="identity.E002")
+                Error(
+                    "%s holds keys of the test federation." % name, hint="Generate production keys.", id="identity.E002"
+                )
             )
     enabled = bool(settings.OIDCFED_IDENTITY_PROVIDERS.get("spid") or settings.OIDCFED_IDENTITY_PROVIDERS.get("cie"))
     if enabled:

@@ -147,7 +147,9 @@ def _client_assertion(rp: FederationEntityConfiguration, audience: str) -> str:
 
 def _failed():
     return LoginRefused(
-        _("Il gestore di identità non ha confermato l'accesso. Riprova; se il problema continua, usa un altro gestore."),
+        _(
+            "Il gestore di identità non ha confermato l'accesso. Riprova; se il problema continua, usa un altro gestore."
+        ),
         "provider_exchange",
     )
 
@@ -222,9 +224,7 @@ def id_token_verify(*, id_token: str, access_token: str, authz: OidcAuthenticati
         invalid.reason = "id_token_" + failed[0]
         raise invalid
     if ACR_LEVELS.get(claims.get("acr"), 0) < REQUIRED_LEVEL:
-        raise LoginRefused(
-            _("Per questo servizio serve un'identità digitale di livello 2 o superiore."), "level"
-        )
+        raise LoginRefused(_("Per questo servizio serve un'identità digitale di livello 2 o superiore."), "level")
     return claims
 
 

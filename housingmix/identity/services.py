@@ -63,9 +63,12 @@ def identity_login(*, claims: VerifiedClaims, provider: Provider, level: int) ->
     fiscale typed by hand, LoginRefused asks the person to link it from that account
     (password first, then SPID/CIE: see identity_link). Every outcome is audited.
     """
-    identity = DigitalIdentity.objects.select_for_update().select_related("user").filter(
-        fiscal_code=claims.fiscal_code
-    ).first()
+    identity = (
+        DigitalIdentity.objects.select_for_update()
+        .select_related("user")
+        .filter(fiscal_code=claims.fiscal_code)
+        .first()
+    )
     if identity is not None:
         user = identity.user
         if not user.is_active:

@@ -90,7 +90,9 @@ def callback(request):
             user, created = services.identity_login(claims=result.claims, provider=provider, level=result.level)
             login(request, user, backend=LOGIN_BACKEND)
             if created:
-                messages.success(request, _("Benvenuto: il tuo account è stato creato con i dati della tua identità digitale."))
+                messages.success(
+                    request, _("Benvenuto: il tuo account è stato creato con i dati della tua identità digitale.")
+                )
     except oidc.LoginRefused as refusal:
         logger.info("identity: login refused (%s)", refusal.reason)
         return _refused(request, refusal.message)

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import path
-
 from spid_cie_oidc.entity.urls import urlpatterns as entity_urlpatterns
 from spid_cie_oidc.entity.views import entity_configuration, resolve_entity_statement
 from spid_cie_oidc.provider.urls import urlpatterns as provider_urlpatterns

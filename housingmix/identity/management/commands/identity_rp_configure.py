@@ -8,9 +8,9 @@ the trust anchors (authority hints) and SPID_CIE_RP_TRUST_MARKS_FILE. Run it at 
 import json
 from pathlib import Path
 
+from cryptojwt.jwk.rsa import new_rsa_key
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from cryptojwt.jwk.rsa import new_rsa_key
 
 from housingmix.identity.keys import is_test_key, jwks_from_source
 from housingmix.identity.services import relying_party_configure
@@ -33,13 +33,18 @@ class Command(BaseCommand):
         if generate_keys:
             folder = Path(generate_keys)
             folder.mkdir(parents=True, exist_ok=True)
-            for name, keys in (("jwks-fed.json", _new_keys("sig")), ("jwks-core.json", _new_keys("sig") + _new_keys("enc"))):
+            for name, keys in (
+                ("jwks-fed.json", _new_keys("sig")),
+                ("jwks-core.json", _new_keys("sig") + _new_keys("enc")),
+            ):
                 path = folder / name
                 if path.exists():
                     raise CommandError("%s exists: keys are never overwritten." % path)
                 path.write_text(json.dumps(keys))
                 path.chmod(0o600)
-            self.stdout.write("Keys written to %s: set SPID_CIE_RP_JWKS_FED_FILE and SPID_CIE_RP_JWKS_CORE_FILE." % folder)
+            self.stdout.write(
+                "Keys written to %s: set SPID_CIE_RP_JWKS_FED_FILE and SPID_CIE_RP_JWKS_CORE_FILE." % folder
+            )
             return
         fed = jwks_from_source(path=settings.SPID_CIE_RP_JWKS_FED_FILE, value=settings.SPID_CIE_RP_JWKS_FED)
         core = jwks_from_source(path=settings.SPID_CIE_RP_JWKS_CORE_FILE, value=settings.SPID_CIE_RP_JWKS_CORE)
@@ -60,4 +65,7 @@ class Command(BaseCommand):
             organization_name=settings.SPID_CIE_RP_ORGANIZATION_NAME,
             contacts=settings.SPID_CIE_RP_CONTACTS,
         )
-        self.stdout.write("Relying party %s configured; Entity Configuration at %s.well-known/openid-federation" % (conf.sub, conf.sub))
+        self.stdout.write(
+            "Relying party %s configured; Entity Configuration at %s.well-known/openid-federation"
+            % (conf.sub, conf.sub)
+        )

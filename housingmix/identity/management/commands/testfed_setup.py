@@ -46,9 +46,18 @@ class Command(BaseCommand):
         if not settings.SPID_CIE_TEST_FEDERATION:
             raise CommandError("Set SPID_CIE_TEST_FEDERATION=true: the test federation is for development only.")
         testfed_build()
-        self.stdout.write("Test federation ready in %s. Demo identities (password %s):" % (settings.SPID_CIE_TESTFED_DIR, DEMO_PASSWORD))
+        self.stdout.write(
+            "Test federation ready in %s. Demo identities (password %s):"
+            % (settings.SPID_CIE_TESTFED_DIR, DEMO_PASSWORD)
+        )
         for identity in DEMO_IDENTITIES:
             self.stdout.write(
                 "  %s  %s  %s %s  %s"
-                % (identity["provider"].upper(), identity["username"], identity["given_name"], identity["family_name"], identity["fiscal_number"])
+                % (
+                    identity["provider"].upper(),
+                    identity["username"],
+                    identity["given_name"],
+                    identity["family_name"],
+                    identity["fiscal_number"],
+                )
             )

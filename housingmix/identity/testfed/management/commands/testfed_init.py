@@ -13,10 +13,10 @@ the database is rebuilt on every run, so every setup has fresh keys.
 
 import json
 
+from cryptojwt.jwk.rsa import new_rsa_key
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from cryptojwt.jwk.rsa import new_rsa_key
 from spid_cie_oidc.entity.jwks import create_jwk, public_jwk_from_private_jwk
 
 from housingmix.identity.testfed.demo import DEMO_IDENTITIES, DEMO_PASSWORD
