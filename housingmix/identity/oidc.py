@@ -119,6 +119,9 @@ def authorization_consume(*, state: str, expected_state: str | None) -> OidcAuth
     if not state or not expected_state or state != expected_state:
         raise replay
     oldest = timezone.now() - timedelta(minutes=settings.SPID_CIE_LOGIN_MAX_AGE_MINUTES)
+    # Records of abandoned logins hold nothing personal (state, nonce, PKCE verifier and
+    # the provider's metadata) but would pile up: drop the day-old ones on the way.
+    OidcAuthentication.objects.filter(created__lt=timezone.now() - timedelta(days=1)).delete()
     with transaction.atomic():
         taken = OidcAuthentication.objects.filter(state=state, successful=False, created__gte=oldest).update(
             successful=True
