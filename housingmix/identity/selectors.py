@@ -9,7 +9,9 @@ CAD art. 65 c. 1 b, records).
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from .models import DigitalIdentity, IdentityEvent
 
@@ -31,6 +33,32 @@ class IdentityInfo:
     @property
     def provider_label(self) -> str:
         return "SPID" if self.provider_kind == "spid" else "CIE"
+
+    def as_dict(self) -> dict:
+        """JSON-ready, for a frozen package or a receipt (``mode`` names the signature mode)."""
+        return {
+            "mode": "digital_identity",
+            "provider_kind": self.provider_kind,
+            "provider_name": self.provider_name,
+            "provider_id": self.provider_id,
+            "level": self.level,
+            "authenticated_at": self.authenticated_at.isoformat(),
+            "fiscal_code": self.fiscal_code,
+        }
+
+    @property
+    def statement(self) -> str:
+        """The sentence a receipt prints for a submission signed by identity (CAD art. 65 c. 1 b)."""
+        return _(
+            "Sottoscritta con identità digitale %(provider)s di livello %(level)s (%(name)s), "
+            "autenticazione del %(when)s, codice fiscale %(fiscal_code)s."
+        ) % {
+            "provider": self.provider_label,
+            "level": self.level,
+            "name": self.provider_name,
+            "when": formats.date_format(timezone.localtime(self.authenticated_at), "DATETIME_FORMAT"),
+            "fiscal_code": self.fiscal_code,
+        }
 
 
 def verified_identity_for(user) -> IdentityInfo | None:
