@@ -12,7 +12,7 @@ class DigitalIdentityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DigitalIdentity
 
-    user = factory.SubFactory(UserFactory, offerer=True)
+    user = factory.SubFactory(UserFactory, offerer=True, tax_code=factory.SelfAttribute("..fiscal_code"))
     fiscal_code = "RSSMRA80A01E648Q"
     first_verified_at = factory.LazyFunction(timezone.now)
     last_verified_at = factory.LazyFunction(timezone.now)
