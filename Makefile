@@ -22,11 +22,12 @@ RUN_ENV = $(if $(SITE_URL)$(shell grep -Es '^[[:space:]]*(export[[:space:]]+)?SI
 
 .PHONY: run test setup system-deps browser-deps services venv messages messages-update static lint audit test-sqlite test-postgres bench clean worker beat
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "housingmix needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -58,11 +59,15 @@ static: venv
 setup: system-deps venv messages static
 	$(MANAGE) migrate --noinput -v 0
 
+## make run also serves the local SPID/CIE test federation (trust anchor and SPID provider on
+## 127.0.0.1:8010, CIE provider on 127.0.0.1:8011) with demo identities and fresh keys.
+run: export SPID_CIE_TEST_FEDERATION = true
 run: setup
 	$(RUN_ENV) $(MANAGE) site_sync -v 0
 	$(RUN_ENV) $(MANAGE) seed_demo
+	$(RUN_ENV) $(MANAGE) testfed_setup
 	@echo "Serving the portal on http://$(LINK_HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(MANAGE) testfed_serve & trap 'kill $$! 2>/dev/null' EXIT; $(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -50,11 +50,16 @@ INSTALLED_APPS = [
     "auditlog",
     "rules.apps.AutodiscoverRulesConfig",
     "django_fsm",
+    # SPID/CIE OpenID Connect Federation (spid-cie-oidc): entity statements, trust chains
+    # and the relying party's authorisation records.
+    "spid_cie_oidc.entity",
+    "spid_cie_oidc.relying_party",
     # Project
     "housingmix.core",
     "housingmix.accounts",
     "housingmix.territory",
     "housingmix.notices",
+    "housingmix.identity",
     "properties",
     "applications",
     "demo",
@@ -171,7 +176,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_SIGNUP_FORM_CLASS = "housingmix.accounts.forms.SignupForm"
-ACCOUNT_ADAPTER = "housingmix.accounts.adapters.AccountAdapter"
+# The accounts adapter, plus the end of the SPID/CIE provider session at logout.
+ACCOUNT_ADAPTER = "housingmix.identity.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Housing Mix] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("DJANGO_HTTP_PROTOCOL", default="http")
 ACCOUNT_SESSION_REMEMBER = False
@@ -357,7 +363,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_tokens": {"()": "housingmix.identity.logging.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_tokens"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request logs would carry URLs and form data of failed requests.
@@ -367,6 +374,11 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         # Uploaded PDFs are read for active content; pypdf warns about every quirk of a file.
         "pypdf": {"level": "ERROR"},
+        # spid-cie-oidc logs tokens, request objects and user attributes at DEBUG and INFO
+        # (e.g. rp_callback: logger.debug(decoded_id_token)); the portal's identity views
+        # do not use those code paths, and the filter below redacts any JWT that would still
+        # reach a handler.
+        "spid_cie_oidc": {"level": "WARNING"},
     },
 }
 
@@ -399,3 +411,44 @@ EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=1000)
 # Days an export file (personal data) is kept for its requester before deletion.
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+
+# --- SPID and CIE (housingmix/identity; README "Login with SPID and CIE") -------------
+from housingmix.identity.conf import federation_settings  # noqa: E402  (pure, no Django)
+
+# The local test federation (trust anchor + SPID and CIE providers with demo identities,
+# started by `make run`). Never in production: a deploy check fails while it is on.
+SPID_CIE_TEST_FEDERATION = env.bool("SPID_CIE_TEST_FEDERATION", default=False)
+SPID_CIE_TESTFED_DIR = Path(env("SPID_CIE_TESTFED_DIR", default=str(BASE_DIR / "var" / "testfed")))
+SPID_CIE_TESTFED_SPID_URL = env("SPID_CIE_TESTFED_SPID_URL", default="http://127.0.0.1:8010")
+SPID_CIE_TESTFED_CIE_URL = env("SPID_CIE_TESTFED_CIE_URL", default="http://127.0.0.1:8011")
+# The portal's entity id in the federations; its Entity Configuration is served at
+# <entity id>.well-known/openid-federation.
+SPID_CIE_RP_ENTITY_ID = env("SPID_CIE_RP_ENTITY_ID", default=SITE_URL + "/")
+SPID_CIE_RP_ORGANIZATION_NAME = env("SPID_CIE_RP_ORGANIZATION_NAME", default="Housing Mix")
+SPID_CIE_RP_CONTACTS = env.list("SPID_CIE_RP_CONTACTS", default=[])
+# Private keys (JSON lists of JWKs): federation keys sign the Entity Configuration, core
+# keys sign requests and decrypt the userinfo. Read by `manage.py identity_rp_configure`.
+SPID_CIE_RP_JWKS_FED_FILE = env("SPID_CIE_RP_JWKS_FED_FILE", default="")
+SPID_CIE_RP_JWKS_CORE_FILE = env("SPID_CIE_RP_JWKS_CORE_FILE", default="")
+SPID_CIE_RP_JWKS_FED = env("SPID_CIE_RP_JWKS_FED", default="")
+SPID_CIE_RP_JWKS_CORE = env("SPID_CIE_RP_JWKS_CORE", default="")
+SPID_CIE_RP_TRUST_MARKS_FILE = env("SPID_CIE_RP_TRUST_MARKS_FILE", default="")
+SPID_CIE_SPID_TRUST_ANCHOR = env("SPID_CIE_SPID_TRUST_ANCHOR", default="")
+SPID_CIE_CIE_TRUST_ANCHOR = env("SPID_CIE_CIE_TRUST_ANCHOR", default="")
+# [{"id": "<OP entity id>", "name": "<name shown in the list>"}, ...]
+SPID_CIE_SPID_PROVIDERS = env.json("SPID_CIE_SPID_PROVIDERS", default=[])
+SPID_CIE_CIE_PROVIDER_ID = env("SPID_CIE_CIE_PROVIDER_ID", default="")
+# Minutes a started login may take before its state is refused.
+SPID_CIE_LOGIN_MAX_AGE_MINUTES = env.int("SPID_CIE_LOGIN_MAX_AGE_MINUTES", default=10)
+globals().update(
+    federation_settings(
+        test_federation=SPID_CIE_TEST_FEDERATION,
+        testfed_spid_url=SPID_CIE_TESTFED_SPID_URL,
+        testfed_cie_url=SPID_CIE_TESTFED_CIE_URL,
+        spid_trust_anchor=SPID_CIE_SPID_TRUST_ANCHOR,
+        cie_trust_anchor=SPID_CIE_CIE_TRUST_ANCHOR,
+        spid_providers=SPID_CIE_SPID_PROVIDERS,
+        cie_provider=({"id": SPID_CIE_CIE_PROVIDER_ID, "name": "CIE"} if SPID_CIE_CIE_PROVIDER_ID else None),
+        http_timeout=env.int("SPID_CIE_HTTP_TIMEOUT", default=8),
+    )
+)

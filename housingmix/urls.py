@@ -4,9 +4,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from spid_cie_oidc.entity.views import entity_configuration, openid_connect_jwks_uri, openid_connect_signed_jwks_uri
 
 from housingmix.core import views as core_views
 from housingmix.core.caching import public_page
+from housingmix.identity import views as identity_views
 from housingmix.notices import views as notice_views
 from housingmix.notices.sitemaps import NoticeSitemap, StaticSitemap
 
@@ -17,6 +19,11 @@ urlpatterns = [
     path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain"))),
     path("favicon.ico", core_views.favicon),
+    # SPID/CIE federation endpoints: fixed protocol addresses, outside the language prefix.
+    path(".well-known/openid-federation", entity_configuration, name="identity_entity_configuration"),
+    path("oidc/rp/callback", identity_views.callback, name="identity_callback"),
+    path("oidc/rp/<str:metadata_type>/jwks.json", openid_connect_jwks_uri, name="oidc_connect_jwks_uri"),
+    path("oidc/rp/<str:metadata_type>/jwks.jose", openid_connect_signed_jwks_uri, name="oidc_connect_signed_jwks_uri"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,6 +32,7 @@ urlpatterns += i18n_patterns(
     path(_("area-personale/manifestazioni/"), include("applications.urls")),
     path(_("area-personale/"), include("housingmix.accounts.urls")),
     path(_("account/"), include("allauth.urls")),
+    path(_("identita-digitale/"), include("housingmix.identity.urls")),
     path(_("istruttoria/"), include("applications.review.urls")),
     path(_("registro-alloggi/"), include("properties.urls")),
     path(_("privacy/"), core_views.static_page, {"template": "pages/privacy.html"}, name="privacy"),

@@ -24,6 +24,13 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ["groups"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A codice fiscale verified through SPID/CIE is fixed (housingmix.identity).
+        if obj is not None and hasattr(obj, "digital_identity"):
+            fields.append("tax_code")
+        return fields
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership

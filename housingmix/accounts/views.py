@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .area import area_context
 from .forms import OrganisationForm
 from .selectors import organisation_get_for_user, organisation_list_for_user, organisation_members
 from .services import organisation_register
@@ -23,6 +24,7 @@ def personal_area(request):
             "can_review": rules.has_perm("applications.review_workspace", user),
             "can_see_dashboard": rules.has_perm("applications.view_review_dashboard", user),
             "can_see_registry": rules.has_perm("properties.view_registry", user),
+            **area_context(request),
         },
     )
 
