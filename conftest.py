@@ -49,3 +49,17 @@ def _fast_password_hasher(settings):
     thousands of rounds) cost a third of a second each. Production keeps the strong one
     (tests/accounts/test_password.py checks it)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def committing_client(client, django_capture_on_commit_callbacks):
+    """A test client whose requests commit as real ones do: what a request leaves to the outbox
+    (e-mails, PDFs) runs when the request ends, as the worker would run it."""
+    original = client.request
+
+    def request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(**kwargs)
+
+    client.request = request
+    return client

@@ -96,6 +96,12 @@ def test_login_works_with_the_cache_server_down(client, dead_cache, caplog):
     assert CLIENT_ADDRESS not in caplog.text
 
 
+@pytest.fixture
+def client(committing_client):
+    """E-mails leave from the outbox on commit: commit like real requests."""
+    return committing_client
+
+
 def test_signup_works_with_the_cache_server_down(client, dead_cache, caplog):
     caplog.set_level("WARNING")
     response = client.post(

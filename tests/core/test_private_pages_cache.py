@@ -33,6 +33,7 @@ def world():
         "id": "1",
         "key": "chiave-di-prova",
         "uidb36": "1",
+        "metadata_type": "openid_relying_party",
     }
     users = {
         "offerer": application.created_by,

@@ -40,6 +40,12 @@ def test_the_migrated_site_carries_site_url_and_the_portal_name(settings):
     assert settings.SITE_URL == "http://127.0.0.1:8000"
 
 
+@pytest.fixture
+def client(committing_client):
+    """The sign-up e-mail leaves from the outbox on commit: commit like a real request."""
+    return committing_client
+
+
 def test_signup_email_greets_from_the_portal_not_from_a_host_name(client):
     message = _signup(client)
 
