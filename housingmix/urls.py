@@ -30,10 +30,13 @@ urlpatterns += i18n_patterns(
     path(_("accessibilita/"), core_views.static_page, {"template": "pages/accessibility.html"}, name="accessibility"),
     path(_("note-legali/"), core_views.static_page, {"template": "pages/legal_notes.html"}, name="legal_notes"),
     path(_("segnala-disservizio/"), core_views.static_page, {"template": "pages/report.html"}, name="report"),
+    path("", include("housingmix.portal.urls")),
     prefix_default_language=False,
 )
 
 handler400 = "housingmix.core.views.bad_request"
 handler403 = "housingmix.core.views.permission_denied"
 handler404 = "housingmix.core.views.page_not_found"
+# Read by django-allauth when one of its rate limits is hit.
+handler429 = "housingmix.core.views.too_many_requests"
 handler500 = "housingmix.core.views.server_error"

@@ -1,5 +1,6 @@
 """Outgoing e-mail goes through Celery, so a slow or failing SMTP server never breaks a page."""
 
+import base64
 import logging
 
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +15,11 @@ def email_serialise(message: EmailMultiAlternatives) -> dict:
         "from_email": message.from_email,
         "to": list(message.to),
         "alternatives": [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        # Attachments travel as base64 (the task's payload is JSON), e.g. an appointment's ICS.
+        "attachments": [
+            [name, base64.b64encode(content if isinstance(content, bytes) else content.encode()).decode(), mimetype]
+            for name, content, mimetype in message.attachments
+        ],
     }
 
 
@@ -24,6 +30,8 @@ def email_send_now(data: dict) -> None:
     )
     for content, mimetype in data.get("alternatives", []):
         message.attach_alternative(content, mimetype)
+    for name, content, mimetype in data.get("attachments", []):
+        message.attach(name, base64.b64decode(content), mimetype)
     message.send()
 
 
