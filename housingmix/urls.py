@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from housingmix.core import views as core_views
-from housingmix.notices import views as notice_views
 from housingmix.notices.sitemaps import NoticeSitemap, StaticSitemap
+from housingmix.portal import views as portal_views
 
 sitemaps = {"static": StaticSitemap, "notices": NoticeSitemap}
 
@@ -19,7 +19,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", notice_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("", include("housingmix.notices.urls")),
     path(_("area-personale/manifestazioni/"), include("applications.urls")),
     path(_("area-personale/"), include("housingmix.accounts.urls")),

@@ -200,7 +200,10 @@ class AvailabilitySlotAdmin(admin.ModelAdmin):
     def booked(self, obj):
         return obj.appointments.filter(status=AppointmentStatus.BOOKED).exists()
 
-    @admin.action(description=_("Ritira le disponibilità scelte (gli appuntamenti già presi restano)"))
+    @admin.action(
+        description=_("Ritira le disponibilità scelte (gli appuntamenti già presi restano)"),
+        permissions=["change"],
+    )
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
         self.message_user(request, gettext("Disponibilità ritirate: %(count)d.") % {"count": count})
@@ -287,13 +290,13 @@ class AppointmentAdmin(admin.ModelAdmin):
         if not request.GET:
             today = timezone.localdate()
             return redirect(
-                "%s?slot__starts_at__gte=%s&status__exact=%s"
+                "%s?slot__starts_at__date__gte=%s&status__exact=%s"
                 % (reverse("admin:portal_appointment_changelist"), today.isoformat(), AppointmentStatus.BOOKED)
             )
         return super().changelist_view(request, extra_context)
 
     def lookup_allowed(self, lookup, value, request=None):
-        return lookup == "slot__starts_at__gte" or super().lookup_allowed(lookup, value, request)
+        return lookup == "slot__starts_at__date__gte" or super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("giorno e ora"), ordering="slot__starts_at")
     def when(self, obj):
@@ -303,7 +306,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     def office(self, obj):
         return obj.slot.office
 
-    @admin.action(description=_("Annulla gli appuntamenti scelti e avvisa i richiedenti"))
+    @admin.action(description=_("Annulla gli appuntamenti scelti e avvisa i richiedenti"), permissions=["change"])
     def cancel(self, request, queryset):
         count = 0
         for appointment in queryset.filter(status=AppointmentStatus.BOOKED):

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import NEGATIVE_ANSWERS, POSITIVE_ANSWERS
 
@@ -58,7 +60,33 @@ def portal_model(request):
         "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
         "nav_section": NAV_SECTIONS.get(name) or NAV_SECTIONS.get(match.namespace if match else "", ""),
     }
+    if name == "privacy":
+        context["technical_cookies"] = technical_cookies()
+        context["appointment_retention_days"] = settings.APPOINTMENT_RETENTION_DAYS
     if feedback:
         context["feedback_positive_answers"] = [(a.value, a.label) for a in POSITIVE_ANSWERS]
         context["feedback_negative_answers"] = [(a.value, a.label) for a in NEGATIVE_ANSWERS]
     return context
+
+
+def technical_cookies() -> list[dict]:
+    """The only cookies the portal sets, named as the settings name them (privacy notice)."""
+    hours = settings.SESSION_COOKIE_AGE // 3600
+    days = settings.CSRF_COOKIE_AGE // 86400
+    return [
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "purpose": _("Mantiene l'accesso all'area personale e i passaggi di un modulo, come la prenotazione."),
+            "duration": ngettext(
+                "Fino alla chiusura del browser dopo l'accesso; al massimo %(hours)d ora negli altri casi",
+                "Fino alla chiusura del browser dopo l'accesso; al massimo %(hours)d ore negli altri casi",
+                hours,
+            )
+            % {"hours": hours},
+        },
+        {
+            "name": settings.CSRF_COOKIE_NAME,
+            "purpose": _("Protegge i moduli dall'invio da parte di altri siti (CSRF)."),
+            "duration": ngettext("%(days)d giorno", "%(days)d giorni", days) % {"days": days},
+        },
+    ]

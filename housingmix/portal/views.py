@@ -24,7 +24,7 @@ from housingmix.territory.selectors import ambito_current, comune_list
 
 from . import selectors, services
 from .forms import BookingChoiceForm, BookingForm, FeedbackForm
-from .models import NEGATIVE_ANSWERS, POSITIVE_ANSWERS, POSITIVE_THRESHOLD, NewsKind, ServiceCategory
+from .models import NEGATIVE_ANSWERS, POSITIVE_ANSWERS, POSITIVE_THRESHOLD, AppointmentStatus, NewsKind, ServiceCategory
 from .ratelimit import rate_limit_hit
 
 PAGE_SIZE = 12
@@ -33,6 +33,21 @@ BOOKING_SESSION_KEY = "portal_booking_done"
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Home -------------------------------------------------------------------------------------
+@public_page
+def home(request):
+    """The home page (template of the notices app): open calls, services, topics, the programme."""
+    return render(
+        request,
+        "notices/home.html",
+        {
+            "open_notices": notice_selectors.notice_list_open()[:6],
+            "services": selectors.service_list_published()[:3],
+            "topics": selectors.topic_list()[:6],
+        },
+    )
 
 
 # --- Amministrazione ------------------------------------------------------------------------
@@ -367,7 +382,7 @@ def booking_cancel(request, token):
         raise Http404
     is_past = appointment.slot.starts_at <= timezone.now()
     cancelled_now = False
-    if request.method == "POST" and not is_past:
+    if request.method == "POST" and not is_past and appointment.status == AppointmentStatus.BOOKED:
         appointment = services.appointment_cancel(appointment=appointment, by=request.user)
         cancelled_now = True
     response = render(
