@@ -39,11 +39,11 @@ class BookingChoiceForm(forms.Form):
 
 
 class SlotChoiceField(forms.ModelChoiceField):
+    """Each slot labelled by its hours; the booking page groups them by day under a legend."""
+
     def label_from_instance(self, slot):
-        start = timezone.localtime(slot.starts_at)
-        return "%s, %s-%s" % (
-            date_format(start, "l j F Y"),
-            date_format(start, "H:i"),
+        return "%s-%s" % (
+            date_format(timezone.localtime(slot.starts_at), "H:i"),
             date_format(timezone.localtime(slot.ends_at), "H:i"),
         )
 

@@ -384,6 +384,10 @@ class AvailabilitySlot(models.Model):
     def __str__(self):
         return "%s, %s" % (self.office, timezone.localtime(self.starts_at).strftime("%d/%m/%Y %H:%M"))
 
+    @property
+    def local_day(self):
+        return timezone.localdate(self.starts_at)
+
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Prenotato")
