@@ -1,6 +1,7 @@
 """Back office of the municipal model's pages: topics, offices, service sheets, news, events,
 availability and the agenda of appointments, and the page ratings per page."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -25,6 +26,7 @@ from .models import (
     Service,
     ServiceMilestone,
     Topic,
+    Vocabulary,
 )
 from .vocabulary import MODEL_TOPICS
 
@@ -45,30 +47,31 @@ class PublicContentAdmin(admin.ModelAdmin):
         public_pages_invalidate()
 
 
+class TopicAdminForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "name_en", "slug", "vocabulary", "description", "description_en", "notices", "order"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("vocabulary") == Vocabulary.MODEL and data.get("name") and data["name"] not in MODEL_TOPICS:
+            self.add_error(
+                "name",
+                gettext("«%(name)s» non è un termine del vocabolario controllato del modello Comuni.")
+                % {"name": data["name"]},
+            )
+        return data
+
+
 @admin.register(Topic)
 class TopicAdmin(PublicContentAdmin):
+    form = TopicAdminForm
     list_display = ["name", "name_en", "vocabulary", "order"]
     list_filter = ["vocabulary"]
     search_fields = ["name", "name_en"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["notices"]
     fields = ["name", "name_en", "slug", "vocabulary", "description", "description_en", "notices", "order"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        original_clean = form.clean
-
-        def clean(this):
-            data = original_clean(this)
-            if data.get("vocabulary") == "model" and data.get("name") and data["name"] not in MODEL_TOPICS:
-                raise ValidationError(
-                    gettext("«%(name)s» non è un termine del vocabolario controllato del modello Comuni.")
-                    % {"name": data["name"]}
-                )
-            return data
-
-        form.clean = clean
-        return form
 
 
 @admin.register(Office)

@@ -17,6 +17,7 @@ from housingmix.portal import selectors, services
 from housingmix.portal.models import Appointment, AppointmentStatus, AvailabilitySlot
 from tests.accounts.factories import UserFactory
 
+from .conftest import parse_strict
 from .factories import OfficeFactory, ServiceFactory, SlotFactory
 
 CANCEL_LINK = re.compile(r"http://\S+/prenota-appuntamento/annulla/(?P<token>[\w-]+)/")
@@ -76,6 +77,7 @@ def test_citizen_books_a_free_slot_and_gets_the_confirmation_with_an_ics(client,
     assert AuditEvent.objects.filter(verb="portal.appointment_booked", object_id=str(appointment.pk)).exists()
     done = client.get(response["Location"])
     assert "lucia.verdi@example.org" in done.content.decode()
+    parse_strict(done.content)
     assert slot not in selectors.slots_free(office=slot.office)
 
     citizen, office = mail.outbox
@@ -103,6 +105,7 @@ def test_cancellation_by_link_frees_the_slot_and_sends_a_cancel_ics(client, mode
 
     page = client.get(cancel_url)
     assert page.status_code == 200 and "Annulla l'appuntamento" in page.content.decode()
+    parse_strict(page.content)
     assert page["Cache-Control"].startswith("private") or "no-store" in page["Cache-Control"]
     response = run_on_commit(client.post, cancel_url)
 
