@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "housingmix.territory",
     "housingmix.notices",
     "housingmix.identity",
+    "housingmix.portal",
     "properties",
     "applications",
     "demo",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "housingmix.core.context_processors.portal",
+                "housingmix.portal.context_processors.portal_model",
             ],
         },
     },
@@ -452,3 +454,19 @@ globals().update(
         http_timeout=env.int("SPID_CIE_HTTP_TIMEOUT", default=8),
     )
 )
+# --- Municipal model (Designers Italia) -------------------------------------------
+# The accessibility statement published on AgID's form (https://form.agid.gov.it/view/<uuid>);
+# empty: the footer links to the portal's own page, which keeps the statement's text.
+ACCESSIBILITY_STATEMENT_URL = env("ACCESSIBILITY_STATEMENT_URL", default="")
+# Page-clarity ratings and appointment requests accepted per client in an hour; the client is
+# known only by a keyed hash of its address, kept in the cache for the hour and never stored.
+FEEDBACK_RATE_LIMIT_PER_HOUR = env.int("FEEDBACK_RATE_LIMIT_PER_HOUR", default=20)
+BOOKING_RATE_LIMIT_PER_HOUR = env.int("BOOKING_RATE_LIMIT_PER_HOUR", default=10)
+# How many weeks of published availability the booking page offers.
+BOOKING_WEEKS_AHEAD = env.int("BOOKING_WEEKS_AHEAD", default=6)
+# Days after an appointment when the applicant's name, contacts and message are erased.
+APPOINTMENT_RETENTION_DAYS = env.int("APPOINTMENT_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["portal-appointments-anonymise"] = {
+    "task": "housingmix.portal.tasks.appointments_anonymise_task",
+    "schedule": 86400.0,
+}

@@ -9,8 +9,8 @@ from spid_cie_oidc.entity.views import entity_configuration, openid_connect_jwks
 from housingmix.core import views as core_views
 from housingmix.core.caching import public_page
 from housingmix.identity import views as identity_views
-from housingmix.notices import views as notice_views
 from housingmix.notices.sitemaps import NoticeSitemap, StaticSitemap
+from housingmix.portal import views as portal_views
 
 sitemaps = {"static": StaticSitemap, "notices": NoticeSitemap}
 
@@ -27,7 +27,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", notice_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("", include("housingmix.notices.urls")),
     path(_("area-personale/manifestazioni/"), include("applications.urls")),
     path(_("area-personale/"), include("housingmix.accounts.urls")),
@@ -39,10 +39,13 @@ urlpatterns += i18n_patterns(
     path(_("accessibilita/"), core_views.static_page, {"template": "pages/accessibility.html"}, name="accessibility"),
     path(_("note-legali/"), core_views.static_page, {"template": "pages/legal_notes.html"}, name="legal_notes"),
     path(_("segnala-disservizio/"), core_views.static_page, {"template": "pages/report.html"}, name="report"),
+    path("", include("housingmix.portal.urls")),
     prefix_default_language=False,
 )
 
 handler400 = "housingmix.core.views.bad_request"
 handler403 = "housingmix.core.views.permission_denied"
 handler404 = "housingmix.core.views.page_not_found"
+# Read by django-allauth when one of its rate limits is hit.
+handler429 = "housingmix.core.views.too_many_requests"
 handler500 = "housingmix.core.views.server_error"

@@ -45,6 +45,21 @@ ROLE_PERMISSIONS = {
         # Unlocking an account or an address: deleting its failed-login records (django-axes).
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # The municipal model's pages (housingmix.portal).
+        *(
+            "portal.%s_%s" % (action, model)
+            for model in ("topic", "service", "servicemilestone", "news", "event")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "portal.add_office",
+        "portal.change_office",
+        "portal.view_office",
+        "portal.add_availabilityslot",
+        "portal.change_availabilityslot",
+        "portal.view_availabilityslot",
+        "portal.change_appointment",
+        "portal.view_appointment",
+        "portal.view_feedback",
     ],
     Role.ADMINISTRATOR: [
         "accounts.add_user",

@@ -23,6 +23,11 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+def too_many_requests(request, exception=None):
+    """429: django-allauth's rate limits (ROOT_URLCONF.handler429) and the portal's own forms."""
+    return render(request, "errors/429.html", status=429)
+
+
 def server_error(request):
     # No request context: the failure may come from a context processor or the database.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -17,11 +17,6 @@ def _page(request, queryset):
 
 
 @public_page
-def home(request):
-    return render(request, "notices/home.html", {"open_notices": selectors.notice_list_open()[:6]})
-
-
-@public_page
 def notice_list(request):
     filterset = selectors.notice_filterset(data=request.GET or None)
     page = _page(request, filterset.qs)

@@ -17,3 +17,31 @@ for (const form of document.querySelectorAll("form[data-single-submit]")) {
     }
   });
 }
+
+// The Bootstrap Italia version, where the model's checks read it: the loaded stylesheet's own
+// --bootstrap-italia-version (quoted), so it always matches the installed package.
+if (!window.BOOTSTRAP_ITALIA_VERSION) {
+  const version = getComputedStyle(document.documentElement)
+    .getPropertyValue("--bootstrap-italia-version")
+    .replace(/["']/g, "")
+    .trim();
+  if (version) {
+    window.BOOTSTRAP_ITALIA_VERSION = version;
+  }
+}
+
+// The header's user menu is a <details> element (it works without JavaScript); Escape and a
+// click elsewhere close it, as a menu is expected to.
+for (const menu of document.querySelectorAll("details.user-menu")) {
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.open) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (menu.open && !menu.contains(event.target)) {
+      menu.open = false;
+    }
+  });
+}

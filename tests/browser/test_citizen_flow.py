@@ -38,11 +38,12 @@ def test_citizen_filters_opens_the_notice_and_downloads_its_pdfs(live_server, pa
     notice = seeded_portal
     other = Notice.objects.exclude(kind=NoticeKind.INTEREST).first()
 
-    # Home, then "Avvisi" in the main navigation.
+    # Home, then "Novità" in the main navigation and its "Avvisi".
     open_page(page, live_server, "home", language)
     assert_no_blocking_violations(page)
     navigation = page.locator('[data-element="main-navigation"]')
-    navigation.get_by_role("link", name=tr(language, "Avvisi"), exact=True).click()
+    navigation.get_by_role("link", name=tr(language, "Novità"), exact=True).click()
+    page.locator('[data-element="news-category-link"]', has_text=tr(language, "Avvisi")).click()
     expect(page).to_have_url(url_for(live_server, "notices:list", language))
     expect(page.locator("html")).to_have_attribute("lang", language)
     assert_no_blocking_violations(page)

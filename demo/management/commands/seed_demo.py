@@ -52,6 +52,9 @@ class Command(BaseCommand):
         from demo.applications import seed_demo_applications
 
         seed_demo_applications(password=DEMO_PASSWORD)
+        from housingmix.portal.demo import seed_demo_portal
+
+        seed_demo_portal()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: %s):" % DEMO_PASSWORD))
         for email, _first, _last, roles, _back in DEMO_USERS:
             self.stdout.write("  %-30s %s" % (email, ", ".join(str(Role(r).label) for r in roles)))
