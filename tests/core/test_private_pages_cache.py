@@ -34,6 +34,8 @@ def world():
         "key": "chiave-di-prova",
         "uidb36": "1",
         "metadata_type": "openid_relying_party",
+        "category": "salute-benessere-e-assistenza",
+        "token": "token-di-prova",
     }
     users = {
         "offerer": application.created_by,
