@@ -21,7 +21,7 @@ USER_PATH = "/usr/local/bin:/usr/bin:/bin"
 def makefile_copy():
     """The Makefile and scripts/ in a folder every user can read (the checkout may not be)."""
     folder = Path(tempfile.mkdtemp(prefix="housingmix-make-"))
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+    for name in ("Makefile", *(p.name for p in REPO.glob("requirements*.txt"))):
         shutil.copy(REPO / name, folder / name)
     shutil.copytree(REPO / "scripts", folder / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
     for path in [folder, *folder.rglob("*")]:
@@ -102,7 +102,14 @@ def _dry_run(folder: Path, *args: str, **env: str) -> list[str]:
 
 
 def _commands(lines: list[str], managed: str) -> list[str]:
-    return [line for line in lines if "manage.py %s" % managed in line]
+    """The shell commands running ``manage.py <managed>`` (a line may chain several with ``;``,
+    as the one that serves the SPID/CIE test federation beside the portal)."""
+    return [
+        part.strip()
+        for line in lines
+        for part in line.split(";")
+        if "manage.py %s" % managed in part and "&" not in part.split("manage.py", 1)[1]
+    ]
 
 
 def test_make_run_links_follow_port(makefile_copy):
