@@ -142,6 +142,8 @@ def _attachment_items(application: Application, units: list[HousingUnit], kinds:
     if application.signature_mode == SignatureMode.DIGITAL_SIGNATURE:
         if AttachmentKind.SIGNED_SUMMARY not in kinds:
             need(AttachmentKind.SIGNED_SUMMARY)
+    elif application.signature_mode == SignatureMode.DIGITAL_IDENTITY:
+        pass  # CAD art. 65 c. 1 b: the SPID/CIE authentication identifies the signatory
     elif AttachmentKind.ID_DOCUMENT not in kinds:
         need(AttachmentKind.ID_DOCUMENT)
     for kind in (AttachmentKind.CADASTRAL_SURVEY, AttachmentKind.FLOOR_PLAN, AttachmentKind.TITLE_DEED):

@@ -115,6 +115,25 @@ def _unit_rows(unit: dict) -> dict:
     }
 
 
+def _signature_statement(signature: dict | None) -> str:
+    """The receipt's sentence for a submission signed by SPID/CIE (CAD art. 65 c. 1 b), from the
+    identity frozen in the package."""
+    if not signature:
+        return ""
+    from django.utils.dateparse import parse_datetime
+
+    from housingmix.identity.selectors import IdentityInfo
+
+    return IdentityInfo(
+        provider_kind=signature["provider_kind"],
+        provider_name=signature["provider_name"],
+        provider_id=signature["provider_id"],
+        level=signature["level"],
+        authenticated_at=parse_datetime(signature["authenticated_at"]),
+        fiscal_code=signature["fiscal_code"],
+    ).statement
+
+
 def receipt_context(*, application: Application) -> dict:
     """What the receipt shows, built from the frozen package and the protocol entry only.
 
@@ -183,6 +202,7 @@ def receipt_context(*, application: Application) -> dict:
             "role": dict(SignatoryRole.choices).get(offerer.get("signatory_role"), ""),
         },
         "signature_mode": dict(SignatureMode.choices).get(declarations.get("signature_mode"), ""),
+        "signature_statement": _signature_statement(package.get("signature")),
         "declarations": made,
         "units": units,
         "attachments": attachments,

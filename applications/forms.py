@@ -73,7 +73,7 @@ class OffererForm(forms.ModelForm):
             "signatory_last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, verified_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
@@ -87,6 +87,15 @@ class OffererForm(forms.ModelForm):
             self.fields[name].validators = []
             self.fields[name].widget.attrs["maxlength"] = "24"
         self.is_person = self.instance.offerer_type == PERSON_OFFERER
+        # A codice fiscale verified with SPID or CIE is the signatory's (and a private owner's):
+        # shown, never typed differently (the service keeps it whatever is posted).
+        self.verified_code = verified_code
+        if verified_code:
+            fixed = ["signatory_tax_code"] + (["offerer_tax_code"] if self.is_person else [])
+            for name in fixed:
+                self.fields[name].disabled = True
+                self.fields[name].initial = self.initial[name] = verified_code
+                self.fields[name].help_text = _("Verificato con la tua identità digitale: non si può modificare.")
         if self.is_person:
             for name in ("offerer_vat_number", "offerer_runts_number"):
                 del self.fields[name]
@@ -215,10 +224,16 @@ class DeclarationsForm(forms.ModelForm):
         ]
         widgets = {"signature_mode": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, identity=None, **kwargs):
+        """``identity``: the SPID/CIE identity of this session (housingmix.identity), if any."""
         super().__init__(*args, **kwargs)
         self.fields["signature_mode"].required = False
-        self.fields["signature_mode"].choices = SignatureMode.choices
+        # A signature by identity only when this session was opened with SPID or CIE.
+        self.fields["signature_mode"].choices = [
+            (value, label)
+            for value, label in SignatureMode.choices
+            if value != SignatureMode.DIGITAL_IDENTITY or identity is not None
+        ]
 
 
 class WithdrawForm(forms.Form):

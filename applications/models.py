@@ -79,6 +79,11 @@ class SignatureMode(models.TextChoices):
     # CAD art. 65: valid electronic submissions.
     AUTHENTICATED = "authenticated", _("Invio dall'area personale, con copia del documento d'identità")
     DIGITAL_SIGNATURE = "digital_signature", _("Firma digitale del riepilogo (file P7M o PDF firmato)")
+    # CAD art. 65 c. 1 b: submitted after authentication with SPID or CIE, no copy of an ID needed.
+    DIGITAL_IDENTITY = (
+        "digital_identity",
+        _("Invio dall'area personale con l'identità digitale (SPID o CIE) con cui sei entrato"),
+    )
 
 
 class Application(TimeStampedModel):

@@ -20,6 +20,7 @@ from housingmix.core import audit, drafts, outbox, protocol, uploads, workflow
 from housingmix.core.documents import document_store
 from housingmix.core.mail import email_queue
 from housingmix.core.pdf import PDF_LANGUAGE
+from housingmix.identity.selectors import IdentityInfo, verified_identity_for
 from housingmix.notices.models import Notice, NoticeKind
 from properties.models import HousingUnit
 
@@ -34,6 +35,7 @@ from .models import (
     AttachmentKind,
     GeneratedKind,
     SignatoryRole,
+    SignatureMode,
 )
 from .rules import is_application_owner
 
@@ -92,6 +94,17 @@ def ensure_editable(*, application: Application, by: User) -> None:
         raise PermissionDenied
 
 
+def _keep_verified_codes(application: Application, *, user: User) -> None:
+    """A codice fiscale verified with SPID or CIE is the signatory's, and a private owner's: it
+    replaces whatever was typed (in memory; the caller saves)."""
+    identity = verified_identity_for(user)
+    if identity is None:
+        return
+    application.signatory_tax_code = identity.fiscal_code
+    if application.offerer_type == PERSON_OFFERER:
+        application.offerer_tax_code = identity.fiscal_code
+
+
 def _prefill(application: Application, *, user: User, organisation: Organisation | None) -> None:
     application.email = user.email
     application.phone = user.phone
@@ -148,6 +161,7 @@ def application_start(*, notice: Notice, by: User, organisation: Organisation | 
         organisation = membership.organisation if membership else None
     application = Application(notice=notice, created_by=by)
     _prefill(application, user=by, organisation=organisation)
+    _keep_verified_codes(application, user=by)
     application.save()
     audit.record(target=application, verb="application.started", by=by, to_state=application.status)
     return application
@@ -166,6 +180,7 @@ def application_update(*, application: Application, by: User, fields: dict[str, 
         if value is None and not field.null:
             value = False if isinstance(field, models.BooleanField) else ""
         setattr(application, name, value)
+    _keep_verified_codes(application, user=application.created_by)
     if any(name in completeness.DECLARATIONS for name in fields):
         application.declarations_at = (
             timezone.now() if all(getattr(application, name) for name in completeness.DECLARATIONS) else None
@@ -361,12 +376,17 @@ def offerer_label(application: Application) -> str:
 
 
 @transaction.atomic
-def application_submit(*, application: Application, by: User) -> Application:
+def application_submit(*, application: Application, by: User, identity: IdentityInfo | None = None) -> Application:
     """Submit a complete draft: freeze its content, protocol it, queue receipt and e-mail.
+
+    ``identity`` is the SPID/CIE identity of the submitting session (``identity.selectors.
+    session_identity``): required when the signature mode is the digital identity, whose
+    codice fiscale must be the signatory's; it is frozen in the package and stated on the receipt.
 
     Idempotent: a second call (double click, retry) on a submitted manifestation returns it
     unchanged and registers nothing. Raises SubmissionIncomplete listing every missing item,
-    ValidationError if the notice is closed, PermissionDenied if ``by`` may not submit.
+    ValidationError if the notice is closed or the signature by identity does not hold,
+    PermissionDenied if ``by`` may not submit.
     """
     # The row lock (PostgreSQL) or the immediate transaction (SQLite) serialises double clicks;
     # only the manifestation's row is locked, not the notice joined with it.
@@ -384,7 +404,23 @@ def application_submit(*, application: Application, by: User) -> Application:
     items = completeness.missing_items(locked)
     if items:
         raise SubmissionIncomplete(items)
+    signature = None
+    if locked.signature_mode == SignatureMode.DIGITAL_IDENTITY:
+        if identity is None:
+            raise ValidationError(
+                _(
+                    "Per sottoscrivere con l'identità digitale entra nel portale con SPID o CIE, "
+                    "oppure scegli un'altra modalità di sottoscrizione."
+                )
+            )
+        if identity.fiscal_code.upper() != (locked.signatory_tax_code or "").upper():
+            raise ValidationError(
+                _("L'identità digitale con cui sei entrato non è quella del firmatario indicato nella manifestazione.")
+            )
+        signature = identity.as_dict()
     package = application_package(application=locked)
+    if signature is not None:
+        package["signature"] = signature
     digest = drafts.package_hash(package)
     locked.package = package
     locked.package_sha256 = digest

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from housingmix.core import audit, drafts
 from housingmix.core.files import private_file_response
+from housingmix.identity.selectors import session_identity, verified_identity_for
 from housingmix.notices.models import PUBLIC_STATUSES, Notice, NoticeKind
 from housingmix.territory.selectors import ambito_current, comune_list
 from properties.forms import UnitDataForm, UnitTermsForm
@@ -146,7 +147,10 @@ def step_offerer(request, ref):
     application = _application(request, ref)
     if response := _frozen_redirect(request, application):
         return response
-    form = OffererForm(request.POST or None, instance=application)
+    identity = verified_identity_for(application.created_by)
+    form = OffererForm(
+        request.POST or None, instance=application, verified_code=identity.fiscal_code if identity else ""
+    )
     if request.method == "POST":
         valid = form.is_valid()
         services.application_update(application=application, by=request.user, fields=_valid_part(form))
@@ -429,7 +433,7 @@ def step_declarations(request, ref):
     application = _application(request, ref)
     if response := _frozen_redirect(request, application):
         return response
-    form = DeclarationsForm(request.POST or None, instance=application)
+    form = DeclarationsForm(request.POST or None, instance=application, identity=session_identity(request))
     if request.method == "POST" and form.is_valid():
         services.application_update(application=application, by=request.user, fields=form.cleaned_data)
         return _after_save(
@@ -451,7 +455,9 @@ def step_summary(request, ref):
     status = 200
     if request.method == "POST":
         try:
-            application = services.application_submit(application=application, by=request.user)
+            application = services.application_submit(
+                application=application, by=request.user, identity=session_identity(request)
+            )
         except services.SubmissionIncomplete:
             messages.error(request, _("La manifestazione non è completa: correggi gli elementi elencati."))
             status = 400

@@ -90,6 +90,46 @@ def federation_on(test_federation, identity_live_server, settings, transactional
     return test_federation
 
 
+def _submit_signed_by_identity(page, portal, fiscal_code, label, screenshots_dir, kind):
+    import io
+
+    from django.contrib.auth import get_user_model
+    from pypdf import PdfReader
+
+    from applications.models import Application, AttachmentKind
+    from tests.applications.factories import ApplicationFactory
+
+    users = get_user_model().objects
+    user = users.get(tax_code=fiscal_code)
+    users.filter(pk=user.pk).update(phone="0371 409111")
+    user.refresh_from_db()
+    application = ApplicationFactory(complete=True, created_by=user)  # the units and files, typed earlier
+    application.attachments.filter(kind=AttachmentKind.ID_DOCUMENT).delete()
+    ref = application.reference
+
+    page.goto(portal + reverse("applications:offerer", kwargs={"ref": ref}), wait_until="load")
+    expect(page.locator("#id_offerer_tax_code")).to_be_disabled()
+    expect(page.locator("#id_offerer_tax_code")).to_have_value(fiscal_code)
+    expect(page.locator("#id_signatory_tax_code")).to_be_disabled()
+    assert_no_blocking_violations(page)
+    page.goto(portal + reverse("applications:declarations", kwargs={"ref": ref}), wait_until="load")
+    page.get_by_label("Invio dall'area personale con l'identità digitale", exact=False).check()
+    assert_no_blocking_violations(page)
+    page.get_by_role("button", name="Salva e continua").click()
+    page.wait_for_url("**" + reverse("applications:summary", kwargs={"ref": ref}))
+    page.get_by_role("button", name="Presenta la manifestazione").click()
+    page.wait_for_url("**" + reverse("applications:detail", kwargs={"ref": ref}))
+    submitted = Application.objects.get(pk=application.pk)
+    assert submitted.package["signature"]["fiscal_code"] == fiscal_code
+    link = page.get_by_role("link", name="Ricevuta di presentazione")
+    expect(link).to_be_visible()
+    assert_no_blocking_violations(page)
+    page.screenshot(path=str(screenshots_dir / ("identity-submitted-%s.png" % kind)), full_page=True)
+    body = page.request.get(portal + link.get_attribute("href")).body()
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(body)).pages)
+    assert "Sottoscritta con identità digitale %s" % label in text and fiscal_code in text
+
+
 PEOPLE = {
     "spid": ("mario.rossi", "Mario Rossi", "RSSMRA80A01E648Q", "SPID"),
     "cie": ("anna.verdi", "Anna Verdi", "VRDNNA85E52F205D", "CIE"),
@@ -137,6 +177,10 @@ def test_private_owner_enters_with_a_digital_identity_and_leaves_both_sessions(
     assert not csp_console_errors(page)
     page.screenshot(path=str(screenshots_dir / ("identity-area-%s.png" % kind)), full_page=True)
     assert page.request.get(provider_url + "history").status == 200  # the provider's session is open
+
+    # A manifestation signed with the identity of this session: the codice fiscale comes from
+    # SPID/CIE and cannot be typed differently; no copy of an ID is needed; the receipt says so.
+    _submit_signed_by_identity(page, portal, fiscal_code, label, screenshots_dir, kind)
 
     page.get_by_role("button", name="Esci dall'area personale").click()
     page.wait_for_url(portal + "/")
