@@ -113,7 +113,11 @@ def _submit_signed_by_identity(page, portal, fiscal_code, label, screenshots_dir
     expect(page.locator("#id_signatory_tax_code")).to_be_disabled()
     assert_no_blocking_violations(page)
     page.goto(portal + reverse("applications:declarations", kwargs={"ref": ref}), wait_until="load")
-    page.get_by_label("Invio dall'area personale con l'identità digitale", exact=False).check()
+    choice = page.locator("input[name=signature_mode][value=digital_identity]")
+    page.locator(
+        'label[for="%s"]' % choice.get_attribute("id")
+    ).click()  # Bootstrap Italia draws the radio on its label
+    expect(choice).to_be_checked()
     assert_no_blocking_violations(page)
     page.get_by_role("button", name="Salva e continua").click()
     page.wait_for_url("**" + reverse("applications:summary", kwargs={"ref": ref}))
@@ -181,6 +185,7 @@ def test_private_owner_enters_with_a_digital_identity_and_leaves_both_sessions(
     # A manifestation signed with the identity of this session: the codice fiscale comes from
     # SPID/CIE and cannot be typed differently; no copy of an ID is needed; the receipt says so.
     _submit_signed_by_identity(page, portal, fiscal_code, label, screenshots_dir, kind)
+    page.goto(portal + reverse("accounts:area"), wait_until="load")
 
     page.get_by_role("button", name="Esci dall'area personale").click()
     page.wait_for_url(portal + "/")
