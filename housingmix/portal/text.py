@@ -5,12 +5,13 @@ script or break the strict CSP."""
 
 import re
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _TAX_CODE = re.compile(r"\b[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-/]{6,}\d(?!\w)")
+_LINE_BREAK = format_html("<{}>", "br")
 
 
 def paragraphs(text: str) -> SafeString:
@@ -21,11 +22,11 @@ def paragraphs(text: str) -> SafeString:
         if not lines:
             continue
         if all(line.startswith("- ") for line in lines):
-            items = "".join("<li>%s</li>" % escape(line[2:].strip()) for line in lines)
-            blocks.append("<ul>%s</ul>" % items)
+            items = format_html_join("", "<li>{}</li>", ((line[2:].strip(),) for line in lines))
+            blocks.append(format_html("<ul>{}</ul>", items))
         else:
-            blocks.append("<p>%s</p>" % "<br>".join(escape(line) for line in lines))
-    return mark_safe("".join(blocks))
+            blocks.append(format_html("<p>{}</p>", format_html_join(_LINE_BREAK, "{}", ((line,) for line in lines))))
+    return format_html_join("", "{}", ((block,) for block in blocks))
 
 
 def redact_personal_data(text: str) -> str:
