@@ -21,6 +21,9 @@ SECRET_KEY = env(
     default="insecure-development-key-change-me-in-production-0123456789",
 )
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Keys of the special-category fields (core.encryption), comma separated, newest first; empty:
+# a key derived from SECRET_KEY (development and tests only; ``check --deploy`` refuses it).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
