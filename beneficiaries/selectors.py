@@ -1,0 +1,131 @@
+"""Reads of households and their records, each scoped to what the user may see.
+
+Every view that shows a household calls ``household_read_record`` (core audit, ``is_read``
+verbs): who, when, which parts.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from housingmix.accounts.roles import Role
+from housingmix.core import audit
+from housingmix.core.models import AuditEvent
+
+from .models import (
+    REGISTERED_CONTRACTS,
+    Household,
+    Match,
+    MatchStatus,
+    Member,
+    Placement,
+    PlacementStatus,
+    SupportAction,
+)
+
+# The parts of a household a page can show (recorded with each read).
+PART_IDENTITY = "identity"  # members' names, codici fiscali, birth dates, contacts
+PART_ECONOMIC = "economic"  # ISEE and means
+PART_HOUSING = "housing"  # housing situation and needs
+PART_PLAN = "plan"
+PART_ACTIONS = "actions"
+PART_SPECIAL = "special_category"  # health and disability (GDPR art. 9)
+
+
+def households_visible_to(user) -> QuerySet[Household]:
+    """The households ``user`` may list: all for staff and the DPO, their own for a social
+    worker, their comune's for a supervisor, their organisation's for an ETS operator."""
+    if not user.is_authenticated:
+        return Household.objects.none()
+    if user.is_superuser or user.has_role(Role.STAFF) or user.has_role(Role.DPO):
+        return Household.objects.all()
+    q = Q(pk__in=[])
+    if user.has_role(Role.SOCIAL_WORKER):
+        q |= Q(social_worker=user)
+    if user.has_role(Role.SOCIAL_SUPERVISOR) and user.comune_id:
+        q |= Q(social_worker__comune_id=user.comune_id)
+    if user.has_role(Role.ETS_OPERATOR):
+        q |= Q(managing_organisation__memberships__user=user)
+    return Household.objects.filter(q).distinct()
+
+
+def household_list(*, user, comune=None, status=None) -> QuerySet[Household]:
+    """The list page: one query per page whatever its size (plan, comune, worker joined; members
+    counted)."""
+    queryset = (
+        households_visible_to(user)
+        .select_related("plan", "comune", "social_worker", "managing_organisation")
+        .annotate(member_count=Count("members", distinct=True))
+    )
+    if comune:
+        queryset = queryset.filter(comune_id=comune)
+    if status:
+        queryset = queryset.filter(plan__status=status)
+    return queryset.order_by("-referred_on", "-pk")
+
+
+def household_get(*, pk: int) -> Household | None:
+    """One household with everything its page shows, in a fixed number of queries."""
+    return (
+        Household.objects.select_related("plan", "comune", "social_worker__comune", "managing_organisation")
+        .prefetch_related(
+            Prefetch("members", queryset=Member.objects.order_by("pk")),
+            "preferred_comuni",
+            "plan__goals",
+            Prefetch("plan__reviews"),
+            Prefetch("plan__actions", queryset=SupportAction.objects.select_related("operator")),
+            Prefetch("matches", queryset=Match.objects.select_related("entry__unit", "entry__comune").order_by("-pk")),
+            Prefetch("placements", queryset=Placement.objects.select_related("entry__unit").order_by("-pk")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def household_read_record(*, household: Household, user, parts: list[str], verb: str = "household.viewed") -> None:
+    """Audit one read: who (the actor), when (the event's time), which parts."""
+    audit.record(target=household, verb=verb, by=user, data={"parts": sorted(set(parts))})
+
+
+def household_reads(*, household: Household) -> QuerySet[AuditEvent]:
+    """The reads of one household, newest first (for the DPO)."""
+    return (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Household),
+            object_id=str(household.pk),
+            verb__in=audit.read_verbs(),
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def placements_needing_registration() -> list[Placement]:
+    """Current placements of a registered contract kind not yet registered, soonest deadline first."""
+    rows = list(
+        Placement.objects.filter(
+            tax_registered_on__isnull=True,
+            contract_kind__in=REGISTERED_CONTRACTS,
+            status__in=[PlacementStatus.SIGNED, PlacementStatus.IN_USE],
+        )
+        .select_related("household", "entry__unit")
+        .order_by("signed_on", "pk")
+    )
+    return rows
+
+
+def match_get(*, pk: int) -> Match | None:
+    return (
+        Match.objects.select_related("household__social_worker", "entry__unit", "entry__comune", "entry__application")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def open_matches_for_owner(*, user) -> QuerySet[Match]:
+    """Proposals awaiting this owner's decision (their manifestations' units)."""
+    return (
+        Match.objects.filter(status=MatchStatus.PROPOSED, owner_decision="")
+        .filter(Q(entry__application__created_by=user) | Q(entry__application__organisation__memberships__user=user))
+        .select_related("entry__unit", "entry__comune")
+        .distinct()
+    )
