@@ -50,8 +50,13 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("Beneficiari")
 
     def ready(self):
-        from housingmix.core import audit
+        from housingmix.core import audit, documents, outbox
 
-        from . import rules  # noqa: F401 (registers the permissions)
+        from . import (
+            rules,  # noqa: F401 (registers the permissions)
+            services,
+        )
 
         audit.register(_verbs())
+        documents.register_kinds({services.PACT_KIND: _("Patto del progetto personalizzato")})
+        outbox.register(services.PACT_JOB, services.pact_job_run, label=_("Patto del progetto personalizzato"))

@@ -518,6 +518,10 @@ class Placement(TimeStampedModel):
         return self.signed_on + timedelta(days=REGISTRATION_DAYS)
 
     @property
+    def can_move_in(self) -> bool:
+        return self.status == PlacementStatus.SIGNED
+
+    @property
     def needs_registration(self) -> bool:
         return self.registration_deadline is not None and self.tax_registered_on is None
 

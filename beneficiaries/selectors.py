@@ -129,3 +129,53 @@ def open_matches_for_owner(*, user) -> QuerySet[Match]:
         .select_related("entry__unit", "entry__comune")
         .distinct()
     )
+
+
+def pact_latest(*, plan):
+    """The latest generated version of the plan's pact, if any."""
+    from housingmix.core.documents import documents_of
+
+    from .services import PACT_KIND
+
+    return documents_of(plan, kinds=[PACT_KIND]).first()
+
+
+def dashboard_figures() -> dict:
+    """The programme dashboard for staff: households by state and comune, placements, average
+    days from referral to placement, action hours by line and outcome, registration deadlines."""
+    from django.db.models import Min, Sum
+
+    from .models import ActionLine, OutcomeKind, PlanStatus
+
+    by_state = dict(
+        Household.objects.values_list("plan__status").annotate(n=Count("pk")).values_list("plan__status", "n")
+    )
+    by_comune = list(Household.objects.values("comune__name").annotate(n=Count("pk")).order_by("comune__name"))
+    placements = Placement.objects.count()
+    first_placement = Placement.objects.values("household_id").annotate(
+        signed=Min("signed_on"), referred=Min("household__referred_on")
+    )
+    # Averaged in Python: date arithmetic differs between SQLite and PostgreSQL.
+    waits = [(row["signed"] - row["referred"]).days for row in first_placement]
+    hours = (
+        SupportAction.objects.values("line", "plan__outcome__kind")
+        .annotate(hours=Sum("hours"))
+        .order_by("line", "plan__outcome__kind")
+    )
+    lines = dict(ActionLine.choices)
+    kinds = dict(OutcomeKind.choices)
+    return {
+        "by_state": [(label, by_state.get(value, 0)) for value, label in PlanStatus.choices],
+        "by_comune": by_comune,
+        "placements": placements,
+        "average_days": round(sum(waits) / len(waits)) if waits else None,
+        "hours": [
+            {
+                "line": lines.get(r["line"], r["line"]),
+                "outcome": kinds.get(r["plan__outcome__kind"], "-"),
+                "hours": r["hours"],
+            }
+            for r in hours
+        ],
+        "registrations": placements_needing_registration()[:20],
+    }

@@ -498,3 +498,87 @@ def registrations_remind(*, today: date | None = None, days_before: int = 7) -> 
 def placement_rent_split_default(*, monthly_rent: Decimal, household_share: Decimal) -> Decimal:
     """The programme's contribution when the household pays ``household_share`` of the rent."""
     return max(Decimal("0"), monthly_rent - household_share)
+
+
+# --- Pact (PDF) -------------------------------------------------------------------------------
+
+PACT_JOB = "beneficiaries.pact"
+PACT_KIND = "beneficiaries_pact"
+
+
+@transaction.atomic
+def pact_request(*, plan: SupportPlan, by: User) -> None:
+    """Queue the rendering of the pact (outbox; a double click adds no second job)."""
+    from housingmix.core import outbox
+
+    _require("beneficiaries.manage_plan", by, plan)
+    outbox.request(PACT_JOB, target=plan, coalesce=True)
+    audit.record(target=plan, verb="plan.pact_generated", by=by)
+
+
+def pact_job_run(job) -> None:
+    """Outbox handler: render the pact as a new version unless the same source exists."""
+    from housingmix.core.documents import document_store
+
+    from . import documents
+
+    plan = (
+        SupportPlan.objects.select_related("household__social_worker", "household__comune")
+        .filter(pk=job.target_id)
+        .first()
+    )
+    if plan is None:
+        return None
+    html, title = documents.pact_html(plan=plan)
+    document_store(
+        owner=plan,
+        kind=PACT_KIND,
+        html=html,
+        title=title,
+        filename=lambda version: documents.pact_filename(plan=plan, version=version),
+        job=job,
+    )
+    return None
+
+
+# --- Retention (GDPR art. 5 c. 1 e) ------------------------------------------------------------
+
+PSEUDONYM = "-"
+
+
+def households_pseudonymise(*, now=None) -> int:
+    """Pseudonymise the households closed more than BENEFICIARIES_RETENTION_DAYS ago: names,
+    codici fiscali, contacts, notes and special categories are blanked, birth dates kept to the
+    year (for the aggregates); states, dates, comuni, actions' hours and outcomes stay. Returns
+    how many; safe to run twice."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.BENEFICIARIES_RETENTION_DAYS)
+    ids = list(
+        Household.objects.filter(closed_at__lt=limit, pseudonymised_at__isnull=True).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            household = Household.objects.select_for_update().filter(pk=pk, pseudonymised_at__isnull=True).first()
+            if household is None:
+                continue
+            for position, member in enumerate(household.members.order_by("pk"), start=1):
+                member.first_name = PSEUDONYM
+                member.last_name = "%s-%d" % (household.code, position)
+                member.tax_code = "X%015d" % member.pk
+                member.birth_date = member.birth_date.replace(month=1, day=1)
+                member.disability = ""
+                member.health_notes = ""
+                member.needs_step_free = None
+                member.save()
+            household.contact_phone = ""
+            household.contact_email = ""
+            household.housing_notes = ""
+            household.needs = ""
+            household.pseudonymised_at = now
+            household.save()
+            SupportAction.objects.filter(plan__household=household).update(note="")
+            Review.objects.filter(plan__household=household).update(notes="")
+            audit.record(target=household, verb="household.pseudonymised")
+    return len(ids)
