@@ -27,6 +27,10 @@ from housingmix.core.encryption import EncryptedBooleanField, EncryptedTextField
 from housingmix.core.models import TimeStampedModel
 from housingmix.core.uploads import RandomPath
 
+# The outbox job rendering the pact, and the kind of the generated document.
+PACT_JOB = "beneficiaries.pact"
+PACT_KIND = "beneficiaries_pact"
+
 # Days within which a lease is registered with the tax agency (DPR 131/1986 art. 13).
 REGISTRATION_DAYS = 30
 

@@ -12,6 +12,7 @@ from housingmix.core import audit
 from housingmix.core.models import AuditEvent
 
 from .models import (
+    PACT_KIND,
     REGISTERED_CONTRACTS,
     Household,
     Match,
@@ -101,7 +102,7 @@ def household_reads(*, household: Household) -> QuerySet[AuditEvent]:
 
 def placements_needing_registration() -> list[Placement]:
     """Current placements of a registered contract kind not yet registered, soonest deadline first."""
-    rows = list(
+    return list(
         Placement.objects.filter(
             tax_registered_on__isnull=True,
             contract_kind__in=REGISTERED_CONTRACTS,
@@ -110,7 +111,6 @@ def placements_needing_registration() -> list[Placement]:
         .select_related("household", "entry__unit")
         .order_by("signed_on", "pk")
     )
-    return rows
 
 
 def match_get(*, pk: int) -> Match | None:
@@ -134,8 +134,6 @@ def open_matches_for_owner(*, user) -> QuerySet[Match]:
 def pact_latest(*, plan):
     """The latest generated version of the plan's pact, if any."""
     from housingmix.core.documents import documents_of
-
-    from .services import PACT_KIND
 
     return documents_of(plan, kinds=[PACT_KIND]).first()
 

@@ -26,6 +26,8 @@ from properties.services import registry_availability_set
 
 from .models import (
     FOLLOW_UP_MONTHS,
+    PACT_JOB,
+    PACT_KIND,
     FollowUp,
     Goal,
     GoalProgress,
@@ -40,6 +42,7 @@ from .models import (
     SupportAction,
     SupportPlan,
 )
+from .selectors import placements_needing_registration
 
 # Transition name → audit verb of the plan's workflow.
 PLAN_TRANSITIONS = {
@@ -388,7 +391,7 @@ def placement_create(*, match: Match, by: User, **fields) -> Placement:
     placement = Placement(household=locked.household, entry=locked.entry, match=locked, **fields)
     if locked.entry.co_housing and not placement.house_rules_accepted:
         raise ValidationError({"house_rules_accepted": _("In co-housing il regolamento di convivenza va accettato.")})
-    placement.full_clean(exclude=["match"])
+    placement.full_clean(exclude=["match", "status"])
     placement.save()
     registry_availability_set(
         entry=locked.entry, availability=UnitAvailability.CONTRACT_SIGNED, by=by, data={"placement": placement.pk}
@@ -410,7 +413,7 @@ def placement_register(*, placement: Placement, by: User, registered_on: date, c
     locked.tax_registration_code = (code or "").strip()
     if not locked.tax_registration_code:
         raise ValidationError({"tax_registration_code": _("Indica il codice di registrazione.")})
-    locked.full_clean(exclude=["match"])
+    locked.full_clean(exclude=["match", "status"])
     locked.save()
     late = registered_on > locked.registration_deadline if locked.registration_deadline else False
     audit.record(
@@ -447,8 +450,6 @@ def placement_end(*, placement: Placement, by: User, reason: str) -> Placement:
 
 def placements_overdue(*, today: date | None = None):
     """Placements past the 30-day registration deadline and not registered (the overdue list)."""
-    from .selectors import placements_needing_registration
-
     today = today or timezone.localdate()
     return [p for p in placements_needing_registration() if p.registration_deadline < today]
 
@@ -456,8 +457,6 @@ def placements_overdue(*, today: date | None = None):
 def registrations_remind(*, today: date | None = None, days_before: int = 7) -> int:
     """Remind the reference worker of each contract to register within ``days_before`` days of its
     deadline, or past it, once per placement; returns how many. Safe to run twice."""
-    from .selectors import placements_needing_registration
-
     today = today or timezone.localdate()
     sent = 0
     for candidate in placements_needing_registration():
@@ -501,9 +500,6 @@ def placement_rent_split_default(*, monthly_rent: Decimal, household_share: Deci
 
 
 # --- Pact (PDF) -------------------------------------------------------------------------------
-
-PACT_JOB = "beneficiaries.pact"
-PACT_KIND = "beneficiaries_pact"
 
 
 @transaction.atomic
