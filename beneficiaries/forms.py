@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from housingmix.core.fields import ItalianDecimalField
 from housingmix.territory.models import Comune
 
 from .models import ActionLine, ContractKind, Goal, Household, Member, OutcomeKind
@@ -29,6 +30,7 @@ class HouseholdForm(forms.ModelForm):
             "managing_organisation",
         ]
         widgets = {"dsu_date": DATE, "dsu_expiry": DATE, "preferred_comuni": forms.CheckboxSelectMultiple}
+        field_classes = {"isee_value": ItalianDecimalField, "monthly_budget": ItalianDecimalField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +93,7 @@ class GoalForm(forms.ModelForm):
 class ActionForm(forms.Form):
     line = forms.ChoiceField(label=_("Linea d'azione"), choices=ActionLine.choices)
     done_on = forms.DateField(label=_("Data"), widget=DATE)
-    hours = forms.DecimalField(label=_("Ore"), min_value=0.25, max_value=24, decimal_places=2)
+    hours = ItalianDecimalField(label=_("Ore"), min_value=0.25, max_value=24, decimal_places=2)
     note = forms.CharField(label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -139,10 +141,10 @@ class PlacementForm(forms.Form):
     signed_on = forms.DateField(label=_("Sottoscritto il"), widget=DATE)
     start_on = forms.DateField(label=_("Inizio"), widget=DATE)
     end_on = forms.DateField(label=_("Fine"), widget=DATE)
-    monthly_rent = forms.DecimalField(label=_("Canone mensile (€)"), min_value=0, decimal_places=2)
-    household_share = forms.DecimalField(label=_("Quota del nucleo (€)"), min_value=0, decimal_places=2)
-    contribution_share = forms.DecimalField(label=_("Contributo del programma (€)"), min_value=0, decimal_places=2)
-    deposit = forms.DecimalField(label=_("Deposito cauzionale (€)"), min_value=0, decimal_places=2)
+    monthly_rent = ItalianDecimalField(label=_("Canone mensile (€)"), min_value=0, decimal_places=2)
+    household_share = ItalianDecimalField(label=_("Quota del nucleo (€)"), min_value=0, decimal_places=2)
+    contribution_share = ItalianDecimalField(label=_("Contributo del programma (€)"), min_value=0, decimal_places=2)
+    deposit = ItalianDecimalField(label=_("Deposito cauzionale (€)"), min_value=0, decimal_places=2)
     house_rules_accepted = forms.BooleanField(label=_("Regolamento di convivenza accettato"), required=False)
 
 

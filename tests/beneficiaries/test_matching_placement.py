@@ -1,7 +1,7 @@
 """Matching with reasons, one household per unit, decisions, placements, registration reminders,
 reviews and follow-ups on schedule, pseudonymisation after retention."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
