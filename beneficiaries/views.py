@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from housingmix.core import audit, workflow
@@ -142,13 +143,13 @@ def household_detail(request, pk: int):
 
 
 TRANSITION_LABELS = {
-    "start_assessment": _("Avvia la valutazione"),
-    "start_drafting": _("Avvia la redazione del progetto"),
-    "sign_pact": _("Registra la firma del patto"),
-    "extend": _("Proroga il progetto"),
-    "end_positive": _("Concludi: autonomia abitativa raggiunta"),
-    "end_negative": _("Concludi senza autonomia"),
-    "interrupt": _("Interrompi il progetto"),
+    "start_assessment": gettext_lazy("Avvia la valutazione"),
+    "start_drafting": gettext_lazy("Avvia la redazione del progetto"),
+    "sign_pact": gettext_lazy("Registra la firma del patto"),
+    "extend": gettext_lazy("Proroga il progetto"),
+    "end_positive": gettext_lazy("Concludi: autonomia abitativa raggiunta"),
+    "end_negative": gettext_lazy("Concludi senza autonomia"),
+    "interrupt": gettext_lazy("Interrompi il progetto"),
 }
 
 
