@@ -217,3 +217,39 @@ def open_data_csv(table: OpenDataTable) -> HttpResponse:
         + [mark if table.grand_total is SUPPRESSED else table.grand_total]
     )
     return response
+
+
+def processing_record() -> list[dict]:
+    """The record of processing activities of the programme (GDPR art. 30), generated from the
+    models the portal actually has: for each kind of record, the categories of data it holds (its
+    fields, the special categories marked), how many records exist, who may read them and how
+    long they are kept."""
+    from django.apps import apps
+
+    from housingmix.core.encryption import EncryptedTextField
+
+    readers = {
+        "Household": _(
+            "assistente sociale di riferimento, coordinatori del suo comune, Ufficio di Piano, DPO, ETS del progetto"
+        ),
+        "Member": _(
+            "come il nucleo; dati sanitari e di disabilità: assistente sociale, coordinatori, personale autorizzato"
+        ),
+        "SupportPlan": _("come il nucleo"),
+        "SupportAction": _("come il nucleo"),
+        "Placement": _("assistente sociale, coordinatori, Ufficio di Piano, DPO"),
+        "Match": _("Ufficio di Piano, assistente sociale, proprietario dell'alloggio"),
+    }
+    rows = []
+    for model in apps.get_app_config("beneficiaries").get_models():
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.name.endswith("_at")]
+        rows.append(
+            {
+                "name": str(model._meta.verbose_name_plural),
+                "count": model._default_manager.count(),
+                "fields": [str(f.verbose_name) for f in fields if not isinstance(f, EncryptedTextField)],
+                "special": [str(f.verbose_name) for f in fields if isinstance(f, EncryptedTextField)],
+                "readers": str(readers.get(model.__name__, _("come il nucleo"))),
+            }
+        )
+    return rows

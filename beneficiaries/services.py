@@ -559,22 +559,74 @@ def households_pseudonymise(*, now=None) -> int:
             household = Household.objects.select_for_update().filter(pk=pk, pseudonymised_at__isnull=True).first()
             if household is None:
                 continue
-            for position, member in enumerate(household.members.order_by("pk"), start=1):
-                member.first_name = PSEUDONYM
-                member.last_name = "%s-%d" % (household.code, position)
-                member.tax_code = "X%015d" % member.pk
-                member.birth_date = member.birth_date.replace(month=1, day=1)
-                member.disability = ""
-                member.health_notes = ""
-                member.needs_step_free = None
-                member.save()
-            household.contact_phone = ""
-            household.contact_email = ""
-            household.housing_notes = ""
-            household.needs = ""
-            household.pseudonymised_at = now
-            household.save()
-            SupportAction.objects.filter(plan__household=household).update(note="")
-            Review.objects.filter(plan__household=household).update(notes="")
+            _pseudonymise(household, now=now)
             audit.record(target=household, verb="household.pseudonymised")
     return len(ids)
+
+
+def _pseudonymise(household: Household, *, now) -> None:
+    """Blank what identifies the members (the aggregates keep states, dates, comuni, hours);
+    the generated pacts and the signed copy go too, files included."""
+    from housingmix.core.documents import documents_of
+    from housingmix.core.uploads import delete_files
+
+    for position, member in enumerate(household.members.order_by("pk"), start=1):
+        member.first_name = PSEUDONYM
+        member.last_name = "%s-%d" % (household.code, position)
+        member.tax_code = "X%015d" % member.pk
+        member.birth_date = member.birth_date.replace(month=1, day=1)
+        member.disability = ""
+        member.health_notes = ""
+        member.needs_step_free = None
+        member.save()
+    household.contact_phone = ""
+    household.contact_email = ""
+    household.housing_notes = ""
+    household.needs = ""
+    household.pseudonymised_at = now
+    household.save()
+    SupportAction.objects.filter(plan__household=household).update(note="")
+    Review.objects.filter(plan__household=household).update(notes="")
+    plan = SupportPlan.objects.get(household=household)
+    documents = documents_of(plan)
+    names = [d.file.name for d in documents if d.file] + ([plan.signed_pact.name] if plan.signed_pact else [])
+    documents.delete()
+    SupportPlan.objects.filter(pk=plan.pk).update(signed_pact="", signed_pact_sha256="")
+    transaction.on_commit(lambda: delete_files(names))
+
+
+@transaction.atomic
+def household_erase(*, household: Household, by: User, reason: str) -> Household:
+    """Erase the personal data of a household on a data subject's request (GDPR art. 17), where
+    the law allows it (the DPO states why in ``reason``): as pseudonymisation, at once, recorded.
+    Raises PermissionDenied for anybody but the DPO, ValidationError without a reason or for an
+    open plan (a household still accompanied keeps its data for the service, art. 17 c. 3 b)."""
+    _require("beneficiaries.export_subject", by, household)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indica il motivo e la base giuridica della cancellazione.")})
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    if locked.pseudonymised_at is not None:
+        raise ValidationError(_("I dati di questo nucleo sono già stati cancellati."))
+    if not SupportPlan.objects.get(household=locked).is_ended:
+        raise ValidationError(_("Il progetto è in corso: concludilo prima di cancellare i dati."))
+    _pseudonymise(locked, now=timezone.now())
+    audit.record(target=locked, verb="household.erased", by=by, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def signed_pact_upload(*, plan: SupportPlan, by: User, upload) -> SupportPlan:
+    """Store the signed copy of the pact (a PDF or a P7M, core upload policy SIGNED)."""
+    from housingmix.core import uploads
+
+    _require("beneficiaries.manage_plan", by, plan)
+    accepted = uploads.accept(upload, policy=uploads.SIGNED)
+    locked = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    uploads.store(locked, accepted, file_field="signed_pact")
+    locked.signed_pact_sha256 = accepted.sha256
+    locked.save(update_fields=["signed_pact", "signed_pact_sha256", "updated_at"])
+    audit.record(
+        target=locked, verb="plan.pact_uploaded", by=by, data={"sha256": accepted.sha256, "size": accepted.size}
+    )
+    return locked

@@ -450,3 +450,60 @@ def open_data(request):
 def dashboard(request):
     _check(request, "beneficiaries.view_dashboard")
     return render(request, "beneficiaries/dashboard.html", selectors.dashboard_figures())
+
+
+@login_required
+@require_POST
+def pact_upload(request, pk: int):
+    household = _household(request, pk, "beneficiaries.manage_plan")
+    upload = request.FILES.get("signed_pact")
+    if upload is None:
+        messages.error(request, _("Scegli il file del patto firmato."))
+    else:
+        try:
+            services.signed_pact_upload(plan=household.plan, by=request.user, upload=upload)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Patto firmato caricato."))
+    return redirect(household.get_absolute_url())
+
+
+@login_required
+def signed_pact_download(request, pk: int):
+    household = _household(request, pk, "beneficiaries.manage_plan")
+    if not household.plan.signed_pact:
+        raise Http404
+    selectors.household_read_record(household=household, user=request.user, parts=[selectors.PART_PLAN])
+    stored = household.plan.signed_pact
+    try:
+        with stored.open("rb") as handle:
+            is_pdf = handle.read(5) == b"%PDF-"
+    except OSError:
+        raise Http404 from None
+    return private_file_response(
+        stored,
+        filename="patto-firmato-%s.%s" % (household.code.lower(), "pdf" if is_pdf else "p7m"),
+        content_type="application/pdf" if is_pdf else "application/pkcs7-mime",
+    )
+
+
+@login_required
+def household_erase(request, pk: int):
+    household = _household(request, pk, "beneficiaries.export_subject")
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_erase(household=household, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Dati personali del nucleo cancellati; gli aggregati restano."))
+            return redirect(household.get_absolute_url())
+    return render(request, "beneficiaries/household_erase.html", {"household": household, "form": form})
+
+
+@login_required
+def processing_record(request):
+    _check(request, "beneficiaries.view_processing_record")
+    return render(request, "beneficiaries/processing_record.html", {"rows": exports.processing_record()})
