@@ -126,7 +126,11 @@ class Household(TimeStampedModel):
         verbose_name = _("nucleo familiare")
         verbose_name_plural = _("nuclei familiari")
         ordering = ["-referred_on", "-pk"]
-        indexes = [models.Index(fields=["comune", "-referred_on"]), models.Index(fields=["closed_at"])]
+        indexes = [
+            models.Index(fields=["-referred_on", "-id"], name="household_list_order"),
+            models.Index(fields=["comune", "-referred_on"]),
+            models.Index(fields=["closed_at"]),
+        ]
         permissions = [("view_special_category", _("Può vedere i dati sanitari e di disabilità dei nuclei"))]
 
     def __str__(self):

@@ -5,7 +5,7 @@ verbs): who, when, which parts.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from housingmix.accounts.roles import Role
 from housingmix.core import audit
@@ -52,10 +52,12 @@ def households_visible_to(user) -> QuerySet[Household]:
 def household_list(*, user, comune=None, status=None) -> QuerySet[Household]:
     """The list page: one query per page whatever its size (plan, comune, worker joined; members
     counted)."""
+    # A correlated count, computed for the page's rows only (a GROUP BY would read every household).
+    members = Member.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("pk"))
     queryset = (
         households_visible_to(user)
         .select_related("plan", "comune", "social_worker", "managing_organisation")
-        .annotate(member_count=Count("members", distinct=True))
+        .annotate(member_count=Subquery(members.values("n")[:1]))
     )
     if comune:
         queryset = queryset.filter(comune_id=comune)
