@@ -413,13 +413,24 @@ CELERY_BEAT_SCHEDULE["applications-info-requests-overdue"] = {
 BENEFICIARIES_RETENTION_DAYS = env.int("BENEFICIARIES_RETENTION_DAYS", default=3650)
 # The open-data page hides every group smaller than this (and what would reveal it).
 BENEFICIARIES_OPEN_DATA_MIN_CELL = env.int("BENEFICIARIES_OPEN_DATA_MIN_CELL", default=5)
-for _name, _task in {
-    "beneficiaries-registrations-remind": "beneficiaries.tasks.registrations_remind_task",
-    "beneficiaries-reviews-remind": "beneficiaries.tasks.reviews_remind_task",
-    "beneficiaries-follow-ups-remind": "beneficiaries.tasks.follow_ups_remind_task",
-    "beneficiaries-pseudonymise": "beneficiaries.tasks.households_pseudonymise_task",
-}.items():
-    CELERY_BEAT_SCHEDULE[_name] = {"task": _task, "schedule": 3600.0 * 6}
+# Reminders (contract registration, reviews, follow-ups) and pseudonymisation: every six hours.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "beneficiaries-registrations-remind": {
+            "task": "beneficiaries.tasks.registrations_remind_task",
+            "schedule": 6 * 3600.0,
+        },
+        "beneficiaries-reviews-remind": {"task": "beneficiaries.tasks.reviews_remind_task", "schedule": 6 * 3600.0},
+        "beneficiaries-follow-ups-remind": {
+            "task": "beneficiaries.tasks.follow_ups_remind_task",
+            "schedule": 6 * 3600.0,
+        },
+        "beneficiaries-pseudonymise": {
+            "task": "beneficiaries.tasks.households_pseudonymise_task",
+            "schedule": 6 * 3600.0,
+        },
+    }
+)
 
 # Outbox: attempts of a job before it is marked failed (shown in the back office, "retry").
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
