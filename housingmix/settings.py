@@ -21,6 +21,9 @@ SECRET_KEY = env(
     default="insecure-development-key-change-me-in-production-0123456789",
 )
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Keys of the special-category fields (core.encryption), comma separated, newest first; empty:
+# a key derived from SECRET_KEY (development and tests only; ``check --deploy`` refuses it).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "housingmix.portal",
     "properties",
     "applications",
+    "beneficiaries",
     "demo",
 ]
 
@@ -403,6 +407,30 @@ CELERY_BEAT_SCHEDULE["applications-info-requests-overdue"] = {
     "task": "applications.tasks.info_requests_remind_overdue_task",
     "schedule": 3600.0,
 }
+
+# --- Beneficiaries (beneficiaries/) -----------------------------------------------------------
+# Days after a household's plan ends before its personal data is pseudonymised (the aggregates stay).
+BENEFICIARIES_RETENTION_DAYS = env.int("BENEFICIARIES_RETENTION_DAYS", default=3650)
+# The open-data page hides every group smaller than this (and what would reveal it).
+BENEFICIARIES_OPEN_DATA_MIN_CELL = env.int("BENEFICIARIES_OPEN_DATA_MIN_CELL", default=5)
+# Reminders (contract registration, reviews, follow-ups) and pseudonymisation: every six hours.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "beneficiaries-registrations-remind": {
+            "task": "beneficiaries.tasks.registrations_remind_task",
+            "schedule": 6 * 3600.0,
+        },
+        "beneficiaries-reviews-remind": {"task": "beneficiaries.tasks.reviews_remind_task", "schedule": 6 * 3600.0},
+        "beneficiaries-follow-ups-remind": {
+            "task": "beneficiaries.tasks.follow_ups_remind_task",
+            "schedule": 6 * 3600.0,
+        },
+        "beneficiaries-pseudonymise": {
+            "task": "beneficiaries.tasks.households_pseudonymise_task",
+            "schedule": 6 * 3600.0,
+        },
+    }
+)
 
 # Outbox: attempts of a job before it is marked failed (shown in the back office, "retry").
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

@@ -13,4 +13,9 @@ class PropertiesConfig(AppConfig):
         from .exports import REGISTRY_EXPORT
 
         exports.register(REGISTRY_EXPORT)
-        audit.register({"registry.entry_created": audit.Verb(_("Alloggio inserito nel registro"))})
+        audit.register(
+            {
+                "registry.entry_created": audit.Verb(_("Alloggio inserito nel registro")),
+                "registry.availability_changed": audit.Verb(_("Disponibilità dell'alloggio aggiornata")),
+            }
+        )

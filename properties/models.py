@@ -212,6 +212,20 @@ class HousingUnit(TimeStampedModel):
         return [labels.get(g, g) for g in self.guarantees]
 
 
+class UnitAvailability(models.TextChoices):
+    """Where a registry unit stands in the programme (beneficiaries/ moves it along)."""
+
+    AVAILABLE = "available", _("Disponibile")
+    MATCHED = "matched", _("Abbinato a un nucleo")
+    CONTRACT_SIGNED = "contract_signed", _("Contratto sottoscritto")
+    IN_USE = "in_use", _("In uso")
+    ENDED = "ended", _("Inserimento concluso, di nuovo disponibile")
+
+
+# Availabilities in which the unit can be proposed to a household.
+PROPOSABLE = {UnitAvailability.AVAILABLE, UnitAvailability.ENDED}
+
+
 class RegistryEntry(TimeStampedModel):
     """A unit in the registry of available housing (DOMAIN.md): created when it is declared eligible.
 
@@ -237,6 +251,9 @@ class RegistryEntry(TimeStampedModel):
     step_free = models.BooleanField(_("accesso senza barriere architettoniche"), default=False)
     co_housing = models.BooleanField(_("disponibile per il co-housing"), default=False)
     is_available = models.BooleanField(_("disponibile"), default=True, db_index=True)
+    availability = models.CharField(
+        _("stato nel programma"), max_length=20, choices=UnitAvailability.choices, default=UnitAvailability.AVAILABLE
+    )
 
     class Meta:
         verbose_name = _("alloggio del registro")

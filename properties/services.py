@@ -44,3 +44,23 @@ def registry_entry_create(*, unit: HousingUnit, by=None) -> RegistryEntry:
     )
     audit.record(target=entry, verb="registry.entry_created", by=by, data={"unit": unit.pk})
     return entry
+
+
+def registry_availability_set(*, entry: RegistryEntry, availability: str, by=None, data: dict | None = None) -> None:
+    """Move a registry unit to ``availability`` (UnitAvailability), keeping ``is_available`` in
+    step (only a unit that can be proposed is listed as available); audited. Call it inside the
+    transaction of the change that causes it (a match, a contract, a move-in, an end)."""
+    from .models import PROPOSABLE
+
+    previous = entry.availability
+    entry.availability = availability
+    entry.is_available = availability in PROPOSABLE
+    RegistryEntry.objects.filter(pk=entry.pk).update(availability=availability, is_available=entry.is_available)
+    audit.record(
+        target=entry,
+        verb="registry.availability_changed",
+        by=by,
+        from_state=previous,
+        to_state=availability,
+        data=data,
+    )

@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     OFFERER = "offerer", _("Offerente")
     ETS_OPERATOR = "ets_operator", _("Operatore ETS")
     SOCIAL_WORKER = "social_worker", _("Assistente sociale")
+    # Coordinates the social workers of their comune (User.comune): sees their households.
+    SOCIAL_SUPERVISOR = "social_supervisor", _("Coordinatore del servizio sociale")
     STAFF = "ambito_staff", _("Ufficio di Piano")
     COMMISSION = "commission_member", _("Componente della commissione")
     DPO = "dpo", _("Responsabile della protezione dei dati")

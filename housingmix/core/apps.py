@@ -20,6 +20,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import (
             audit,
+            encryption,  # noqa: F401 (registers its system checks)
             mail,
             outbox,
             tasks,  # noqa: F401 (the outbox sends its task by name: register it in every process)

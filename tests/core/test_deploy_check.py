@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
     "REDIS_CACHE_URL": "redis://127.0.0.1:6379/1",
     "DATABASE_URL": "postgres://housingmix@127.0.0.1:5432/housingmix",
     "SITE_URL": "https://housingmix.example.org",
+    # A valid Fernet key (core.encryption); generated with `manage.py encryption_rotate --generate-key`.
+    "FIELD_ENCRYPTION_KEYS": "Zm9yLXRoZS1kZXBsb3ktY2hlY2stb25seS0wMTIzNDU=",
 }
 
 

@@ -36,6 +36,8 @@ def world():
         "metadata_type": "openid_relying_party",
         "category": "salute-benessere-e-assistenza",
         "token": "token-di-prova",
+        "name": "start_assessment",
+        "entry_pk": "1",
     }
     users = {
         "offerer": application.created_by,
