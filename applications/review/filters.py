@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
+from housingmix.core import choices
 from housingmix.core.choices import CachedChoices
 from housingmix.core.filters import freeze_choices
 from housingmix.notices.models import Notice, NoticeKind
@@ -103,12 +104,8 @@ class ReviewQueueFilter(django_filters.FilterSet):
         self.filters["notice"].queryset = _notices()
         self.filters["comune"].queryset = Comune.objects.order_by("name")
         self.filters["assigned_to"].queryset = reviewers if reviewers is not None else _reviewers()
-        freeze_choices(
-            self.form,
-            notice=NOTICE_CHOICES.get(),
-            comune=COMUNE_CHOICES.get(),
-            assigned_to=REVIEWER_FILTER_CHOICES.get(),
-        )
+        notices, comuni, reviewers = choices.get_many(NOTICE_CHOICES, COMUNE_CHOICES, REVIEWER_FILTER_CHOICES)
+        freeze_choices(self.form, notice=notices, comune=comuni, assigned_to=reviewers)
 
     def filter_comune(self, queryset, name, value):
         return queryset.filter(Exists(HousingUnit.objects.filter(application=OuterRef("pk"), comune=value)))

@@ -48,6 +48,12 @@ class CachedChoices:
         cache.delete(self.key)
 
 
+def get_many(*lists: CachedChoices) -> list[list[tuple]]:
+    """Several lists in one cache round trip (a page's selects); the missing ones are built."""
+    found = cache.get_many([choices.key for choices in lists])
+    return [found[c.key] if c.key in found else c.get() for c in lists]
+
+
 def with_empty(choices: list[tuple], empty_label) -> list[tuple]:
     """The list a select shows: the empty choice first."""
     return [("", empty_label), *choices]
