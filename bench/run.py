@@ -131,7 +131,7 @@ def main() -> int:
     log("bench took %.0f s", took)
     if failed:  # what was measured is still written, with the step that could not run
         sections.append("### A step could not run\n\n```\n%s\n```\n" % failed)
-    text = report.HEADER + "\n" + header + "\n".join(sections) + "\nRun time: %.0f s.\n" % took
+    text = report.HEADER + "\n" + header + "\n" + "\n".join(sections) + "\nRun time: %.0f s.\n" % took
     RESULTS.write_text(text)
     print(text)
     log("wrote %s", RESULTS)
