@@ -198,7 +198,7 @@ def render_pages(*, pages: PageResults, knobs: Knobs, wrk_path: str, slug: str) 
         "",
         "- Servers: gunicorn, %d sync workers each, DJANGO_DEBUG=false, persistent connections, %s, project "
         "settings and middleware; bare = `bench.settings_bare` (same middleware, one constant view), cached = "
-        "`housingmix.settings` (LocMem page cache), uncached = `bench.settings_uncached` (DummyCache); wrk %s"
+        "`housingmix.settings` (LocMem page cache), uncached = `bench.settings_uncached` (page cache off: `PUBLIC_PAGE_CACHE_SECONDS = 0`, the other caches on); wrk %s"
         % (knobs.workers, "PostgreSQL" if "postgres" in bench_env()["DATABASE_URL"] else "SQLite",
            _wrk_version(wrk_path)),
         "- Load: `wrk %s --timeout 10s` on 127.0.0.1; %d rounds, each one: bare, list and detail cached, "
