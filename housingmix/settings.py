@@ -165,6 +165,9 @@ else:
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if REDIS_CACHE_URL else "django.contrib.sessions.backends.db"
 )
+# A user's role names kept in the shared cache (housingmix/accounts/role_cache.py); 0 turns it off,
+# and it is off without Redis (a per-process cache could not forget a revoked role elsewhere).
+ROLE_CACHE_SECONDS = env.int("ROLE_CACHE_SECONDS", default=60 if REDIS_CACHE_URL else 0)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 
 # --- Authentication ---------------------------------------------------------
