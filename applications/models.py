@@ -183,6 +183,9 @@ class Application(TimeStampedModel):
             models.Index(fields=["notice", "status"]),
             models.Index(fields=["status", "-submitted_at"]),
             models.Index(fields=["assigned_to", "status"]),
+            # The review queue's other filter and sort (issue 13): offerer type, offerer name.
+            models.Index(fields=["offerer_type", "-submitted_at"], name="application_offerer_type"),
+            models.Index(fields=["offerer_name"], name="application_offerer_name"),
         ]
 
     def __str__(self):

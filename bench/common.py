@@ -20,6 +20,17 @@ GUNICORN = Path(PYTHON).with_name("gunicorn")
 
 # Only this host is ever loaded: the benchmark must not send traffic anywhere else.
 HOST = "127.0.0.1"
+# PostgreSQL first (production's database); BENCH_DATABASE=sqlite measures the pages on SQLite instead.
+PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+PAGES_DB = "housingmix_bench_pages"
+
+
+def on_postgres() -> bool:
+    return os.environ.get("BENCH_DATABASE", "postgres").strip().lower() != "sqlite"
+
+
+def pages_database_url() -> str:
+    return "%s/%s" % (PG_BASE, PAGES_DB) if on_postgres() else "sqlite:///%s" % DB_PATH
 
 
 class BenchError(RuntimeError):
@@ -79,11 +90,13 @@ def bench_env(settings_module: str = "housingmix.settings") -> dict[str, str]:
     are pinned here, so every run measures the same configuration.
     """
     env = dict(os.environ)
+    # Each code tree's own default (persistent connections since issue 13), not a bench override.
+    env.pop("DJANGO_CONN_MAX_AGE", None)
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": settings_module,
             "DJANGO_DEBUG": "false",
-            "DATABASE_URL": "sqlite:///%s" % DB_PATH,
+            "DATABASE_URL": pages_database_url(),
             "MEDIA_ROOT": str(MEDIA_ROOT),
             "DJANGO_ALLOWED_HOSTS": HOST,
             "REDIS_CACHE_URL": "",  # the default LocMem cache, as the brief measures

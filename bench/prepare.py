@@ -5,7 +5,20 @@ import os
 import shutil
 import subprocess
 
-from .common import DB_PATH, LOG_DIR, MANAGE, MEDIA_ROOT, PYTHON, WORK, BenchError, log, run_checked
+from .common import (
+    DB_PATH,
+    LOG_DIR,
+    MANAGE,
+    MEDIA_ROOT,
+    PAGES_DB,
+    PG_BASE,
+    PYTHON,
+    WORK,
+    BenchError,
+    log,
+    on_postgres,
+    run_checked,
+)
 
 WRK_HINT = "wrk is missing: install it with: sudo apt-get install wrk"
 
@@ -50,9 +63,29 @@ def _has_command(name: str) -> bool:
     return name in listing.split()
 
 
+def _psql(sql: str) -> None:
+    done = subprocess.run(
+        ["psql", "%s/postgres" % PG_BASE, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        raise BenchError("psql failed: %s" % done.stderr.strip()[-500:])
+
+
+def fresh_pages_database(template: str | None = None) -> None:
+    """A new PostgreSQL database for the pages, cloned from the review stage's migrated template
+    when there is one (migrate then has nothing left to do)."""
+    if not on_postgres():
+        return
+    _psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % PAGES_DB)
+    _psql("CREATE DATABASE %s%s" % (PAGES_DB, " TEMPLATE %s" % template if template else ""))
+
+
 def seed() -> str:
     """Migrate, load the demo data and return the slug of the notice whose detail page is measured."""
-    log("migrating the bench database %s", DB_PATH)
+    log("migrating the bench database %s", PAGES_DB if on_postgres() else DB_PATH)
     run_checked([PYTHON, str(MANAGE), "migrate", "--noinput", "-v", "0"], what="manage.py migrate", timeout_s=180)
     if _has_command("seed_demo"):
         log("loading demo data (manage.py seed_demo)")

@@ -1,23 +1,22 @@
 """The Markdown section appended to bench/RESULTS.md and printed on stdout."""
 
-import os
 import platform
-import socket
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime
-from importlib.metadata import version
 
-from .common import RESULTS, Knobs, cpu_count, median
+from .common import RESULTS, Knobs, bench_env, median
 from .pages import PageResults, Target
 
 PAGE_GOAL = 0.60  # each page, cached: at least 60 % of the bare view's requests/s
+UNCACHED_GOAL = 0.25  # each page, uncached (issue 13): at least 25 % of the bare view
 PDF_GOAL = 1.25  # the task: at most 1.25 times a raw WeasyPrint render
 NOISY = 1.25  # max/min of a series across rounds above which the report warns
 
-_RESULTS_HEADER = (
-    "# Benchmark results\n\nAppended by `make bench` (bench/run.py); see bench/README.md for how to read them.\n"
+HEADER = (
+    "# Benchmark results\n\nWritten by `make bench` (bench/run.py): the latest run; earlier ones are in the git "
+    "history of this file. See bench/README.md for how to read them.\n"
 )
+_RESULTS_HEADER = HEADER
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class PdfResults:
         return self.median_of("task") / self.median_of("raw")
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
     try:
         with open("/proc/cpuinfo") as cpuinfo:
             for line in cpuinfo:
@@ -76,8 +75,9 @@ def _page_goal_cell(pages: PageResults, target: Target) -> str:
     if target.is_bare:
         return ""
     met = page_ratio(pages, target.key) >= PAGE_GOAL
-    # Only the production configuration is judged; the uncached one shows the headroom.
-    return _verdict(met) if target.server == "cached" else ("met" if met else "missed") + " (info only)"
+    if target.server == "cached":
+        return _verdict(met)
+    return "%s (>= %s)" % (_verdict(page_ratio(pages, target.key) >= UNCACHED_GOAL), _percent(UNCACHED_GOAL))
 
 
 def _round_ratios(pages: PageResults, key: str) -> str:
@@ -190,51 +190,41 @@ def _pdf_table(pdf: PdfResults, knobs: Knobs) -> list[str]:
     return lines
 
 
-def _goals(pages: PageResults, pdf: PdfResults) -> list[str]:
+def render_pages(*, pages: PageResults, knobs: Knobs, wrk_path: str, slug: str) -> str:
     cached = {t.label: page_ratio(pages, t.key) for t in pages.targets if t.server == "cached"}
     uncached = {t.label: page_ratio(pages, t.key) for t in pages.targets if t.server == "uncached"}
-    return [
-        "- Pages >= %s of the bare view, cached (production configuration): %s (%s)"
-        % (
-            _percent(PAGE_GOAL),
-            _verdict(all(r >= PAGE_GOAL for r in cached.values())),
-            ", ".join("%s %s" % (label, _percent(r)) for label, r in cached.items()),
-        ),
-        "- Same pages uncached (DummyCache, information only): %s"
-        % ", ".join("%s %s" % (label, _percent(r)) for label, r in uncached.items()),
-        "- PDF task <= %.2f x raw WeasyPrint: %s (%.2f)" % (PDF_GOAL, _verdict(pdf.ratio <= PDF_GOAL), pdf.ratio),
-    ]
-
-
-def render(*, pages: PageResults, pdf: PdfResults, knobs: Knobs, wrk_path: str, slug: str) -> str:
-    now = datetime.now().astimezone().isoformat(timespec="seconds")
     lines = [
-        "## %s on %s" % (now, socket.gethostname()),
+        "### Public pages: requests/s against a bare view",
         "",
-        "- Machine: host `%s`, nproc %d, %s, Python %s, load average %.2f at the end of the run"
-        % (socket.gethostname(), cpu_count(), _cpu_model(), platform.python_version(), os.getloadavg()[0]),
-        "- Software: Django %s, gunicorn %s, WeasyPrint %s, wrk %s"
-        % (version("django"), version("gunicorn"), pdf.weasyprint, _wrk_version(wrk_path)),
-        "- Servers: gunicorn, %d sync workers each, DJANGO_DEBUG=false, SQLite bench/.work/bench.sqlite3, "
-        "project settings and middleware; bare = `bench.settings_bare`, cached = `housingmix.settings` "
-        "(LocMem), uncached = `bench.settings_uncached` (DummyCache)" % knobs.workers,
+        "- Servers: gunicorn, %d sync workers each, DJANGO_DEBUG=false, persistent connections, %s, project "
+        "settings and middleware; bare = `bench.settings_bare` (same middleware, one constant view), cached = "
+        "`housingmix.settings` (LocMem page cache), uncached = `bench.settings_uncached` (page cache off: `PUBLIC_PAGE_CACHE_SECONDS = 0`, the other caches on); wrk %s"
+        % (knobs.workers, "PostgreSQL" if "postgres" in bench_env()["DATABASE_URL"] else "SQLite",
+           _wrk_version(wrk_path)),
         "- Load: `wrk %s --timeout 10s` on 127.0.0.1; %d rounds, each one: bare, list and detail cached, "
         "list and detail uncached; a 1 s warm-up of each first; detail page `/avvisi/%s/`"
         % (knobs.wrk_args, knobs.rounds, slug),
-        "",
-        "### Pages: requests/s",
         "",
         *_pages_table(pages, knobs),
         "",
         *_probes_table(pages),
         "",
-        "### Notice PDF: seconds per call (%d rounds, interleaved, after one warm-up each)" % knobs.pdf_rounds,
+        "- Cached >= %s of bare: %s (%s)" % (_percent(PAGE_GOAL), _verdict(all(r >= PAGE_GOAL for r in cached.values())),
+            ", ".join("%s %s" % (k, _percent(v)) for k, v in cached.items())),
+        "- Uncached >= %s of bare: %s (%s)" % (_percent(UNCACHED_GOAL),
+            _verdict(all(r >= UNCACHED_GOAL for r in uncached.values())),
+            ", ".join("%s %s" % (k, _percent(v)) for k, v in uncached.items())),
+        "",
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def render_pdf(pdf: PdfResults, knobs: Knobs) -> str:
+    lines = [
+        "### Notice PDF: seconds per call (%d rounds, interleaved, after one warm-up each), WeasyPrint %s"
+        % (knobs.pdf_rounds, pdf.weasyprint),
         "",
         *_pdf_table(pdf, knobs),
-        "",
-        "### Goals",
-        "",
-        *_goals(pages, pdf),
         "",
     ]
     return "\n".join(lines)

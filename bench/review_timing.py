@@ -1,21 +1,21 @@
-"""Review pages in-process: queries and time per request against a trivial view.
+"""One size of the review benchmark, in a process of its own, driven line by line.
 
-``python -m bench.review_timing <requests> <out.json>``, run with the bench environment on
-a database filled by ``manage.py seed_bench``. Every request goes through the full
-middleware stack with Django's test client, logged in as the bench staff member (the
-pages are private: no page cache applies). Targets are interleaved request by request,
-so a noisy spell of the machine hits all of them; each one is warmed up first.
+``python -m bench.review_timing`` with the bench environment on a database filled by
+``manage.py seed_bench`` (and ANALYZEd). It logs in as the bench staff member, warms every
+target up, counts the queries of one request each and prints one JSON line ``{"ready": ...}``.
+Then it reads target names on stdin, one per line, and answers each with the seconds that
+one request took (``{"t": ...}``); ``quit`` ends it. The parent (bench.review_bench) sends the
+same target to every size in turn, so a noisy spell of the machine hits all sizes alike.
+
+Targets:
+- ``bare``: a constant view through a client with no middleware but allauth's (Django's floor);
+- ``trivial``: the same constant view through the portal's full middleware, logged in;
+- ``review_queue``, ``registry_list``, ``review_detail``: the pages, logged in.
 """
 
 import json
-import statistics
 import sys
 import time
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
 def main() -> int:
@@ -24,7 +24,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
     from django.urls import reverse
 
     from applications.models import Application, ApplicationStatus
@@ -32,17 +32,20 @@ def main() -> int:
     from housingmix.accounts.models import User
 
     setup_test_environment()  # the test client needs testserver in ALLOWED_HOSTS
-    requests_per_target = int(sys.argv[1])
-    out = sys.argv[2]
     staff = User.objects.get(email=STAFF_EMAIL)
-    # The richest manifestation: eligible, with the most units (units, checks, visit, decision).
+    # The richest manifestation: eligible (units, checks, visit, decision), the newest one.
     rich = (
         Application.objects.filter(status=ApplicationStatus.ELIGIBLE).order_by("-pk").only("reference").first()
         or Application.objects.exclude(status="draft").order_by("-pk").first()
     )
     client = Client()
     client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    bare = Client()
+    with override_settings(MIDDLEWARE=["allauth.account.middleware.AccountMiddleware"]):
+        bare.get("/__bench_trivial__/")  # the handler loads its (empty) middleware chain now
+    clients = {"bare": bare}
     targets = {
+        "bare": "/__bench_trivial__/",
         "trivial": "/__bench_trivial__/",
         "review_queue": reverse("review:queue"),
         "registry_list": reverse("registry:list"),
@@ -50,33 +53,30 @@ def main() -> int:
     }
     queries, sizes = {}, {}
     for name, url in targets.items():
+        use = clients.get(name, client)
         for _ in range(3):
-            response = client.get(url)
+            response = use.get(url)
         if response.status_code != 200:
             print("%s answered %d" % (url, response.status_code), file=sys.stderr)
             return 1
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
+            response = use.get(url)
         queries[name] = len(captured.captured_queries)
         sizes[name] = len(response.content)
-    timings = {name: [] for name in targets}
-    for _ in range(requests_per_target):
-        for name, url in targets.items():
-            start = time.perf_counter()
-            response = client.get(url)
-            timings[name].append(time.perf_counter() - start)
-            assert response.status_code == 200
-    result = {
-        "count": Application.objects.count(),
-        "requests": requests_per_target,
-        "urls": targets,
-        "queries": queries,
-        "bytes": sizes,
-        "median": {n: statistics.median(v) for n, v in timings.items()},
-        "p95": {n: _p95(v) for n, v in timings.items()},
-    }
-    with open(out, "w") as handle:
-        json.dump(result, handle, indent=2)
+    ready = {"count": Application.objects.count(), "urls": targets, "queries": queries, "bytes": sizes}
+    print(json.dumps({"ready": ready}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if name == "quit":
+            break
+        use, url = clients.get(name, client), targets[name]
+        start = time.perf_counter()
+        response = use.get(url)
+        elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            print("%s answered %d" % (url, response.status_code), file=sys.stderr)
+            return 1
+        print(json.dumps({"t": elapsed}), flush=True)
     return 0
 
 

@@ -1,14 +1,26 @@
-"""`make bench`: the Avvisi pages against a bare Django view, and the notice PDF task
-against a raw WeasyPrint render. See bench/README.md.
+"""`make bench`: every stage's figures as ratios to a baseline measured in the same run, written to
+bench/RESULTS.md with the date and the machine. See bench/README.md.
+
+Stages (``BENCH_STAGES``, default ``review,pages,pdf,submissions``), PostgreSQL first:
+- review: the review pages at two sizes on PostgreSQL, interleaved, against a bare and a trivial
+  view (bench/review_bench.py), then a wrk load stage logged in;
+- pages: the public Avvisi pages, cached and uncached, against a bare view (wrk, gunicorn);
+- pdf: the notice PDF task against raw WeasyPrint;
+- submissions: 200 concurrent submissions on PostgreSQL (its own process and section).
 
 Exit status: 0 when everything was measured (even if a goal is missed: this is a
 measurement, not a test), 1 when a step could not run.
 """
 
 import json
+import os
+import platform
 import signal
+import socket
 import subprocess
 import sys
+from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
 # Run as a script, sys.path[0] is bench/ itself, where module names could shadow the
@@ -16,7 +28,21 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench import pages, prepare, report, review_bench  # noqa: E402
-from bench.common import PYTHON, ROOT, WORK, BenchError, Knobs, knobs_from_env, log, run_checked  # noqa: E402
+from bench.common import (  # noqa: E402
+    PYTHON,
+    RESULTS,
+    ROOT,
+    WORK,
+    BenchError,
+    Knobs,
+    cpu_count,
+    knobs_from_env,
+    log,
+    on_postgres,
+    run_checked,
+)
+
+STAGES = ("review", "pages", "pdf", "submissions")
 
 
 def _exit_on_sigterm() -> None:
@@ -26,6 +52,15 @@ def _exit_on_sigterm() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, handler)
+
+
+def _stages() -> list[str]:
+    raw = os.environ.get("BENCH_STAGES", ",".join(STAGES))
+    chosen = [s.strip() for s in raw.split(",") if s.strip()]
+    unknown = set(chosen) - set(STAGES)
+    if unknown or not chosen:
+        raise BenchError("BENCH_STAGES=%r: choose among %s" % (raw, ", ".join(STAGES)))
+    return [s for s in STAGES if s in chosen]
 
 
 def measure_pdf(slug: str, knobs: Knobs) -> report.PdfResults:
@@ -40,42 +75,73 @@ def measure_pdf(slug: str, knobs: Knobs) -> report.PdfResults:
     return report.PdfResults(**json.loads(out.read_text()))
 
 
-def main_review() -> int:
-    """Only the review pages (``bench/run.py --review``): no wrk, no gunicorn."""
-    try:
-        prepare.fresh_workdir()
-        section = review_bench.render(review_bench.measure())
-    except BenchError as error:
-        print("bench: %s" % error, file=sys.stderr)
-        return 1
-    report.append(section)
-    print(section)
-    return 0
+def _machine(stages: list[str], started: datetime) -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return "\n".join(
+        [
+            "## %s on %s" % (started.isoformat(timespec="seconds"), socket.gethostname()),
+            "",
+            "- Machine: host `%s`, nproc %d, %s, Python %s, Django %s, load average %.2f at the start"
+            % (
+                socket.gethostname(),
+                cpu_count(),
+                report.cpu_model(),
+                platform.python_version(),
+                version("django"),
+                os.getloadavg()[0],
+            ),
+            "- Code: commit `%s`; stages: %s; database: %s"
+            % (commit.stdout.strip() or "?", ", ".join(stages), "PostgreSQL" if on_postgres() else "SQLite"),
+            "",
+        ]
+    )
 
 
 def main() -> int:
     _exit_on_sigterm()
-    if "--review" in sys.argv[1:]:
-        return main_review()
+    started = datetime.now().astimezone()
+    sections = []
     try:
-        knobs = knobs_from_env()
-        wrk_path = prepare.ensure_wrk()
-        prepare.fresh_workdir()
-        slug = prepare.seed()
-        page_results = pages.measure(wrk_path, knobs, slug)
-        pdf_results = measure_pdf(slug, knobs)
-        review_results = review_bench.measure()
+        stages = ["review"] if "--review" in sys.argv[1:] else _stages()
     except BenchError as error:
         print("bench: %s" % error, file=sys.stderr)
         return 1
-    section = report.render(pages=page_results, pdf=pdf_results, knobs=knobs, wrk_path=wrk_path, slug=slug)
-    section += "\n" + review_bench.render(review_results).replace("## Review pages", "### Review pages", 1)
-    report.append(section)
-    print(section)
-    log("appended to %s", report.RESULTS)
-    # Submissions on PostgreSQL: a process of its own (its own database, server and report section).
-    log("submissions benchmark (bench/submissions.py)")
-    return subprocess.run([PYTHON, "-m", "bench.submissions"], cwd=ROOT, check=False).returncode
+    header = _machine(stages, started)
+    try:
+        prepare.fresh_workdir()
+        if "review" in stages:
+            review_results = review_bench.measure()
+            sections.append(review_bench.render(review_results).replace("## ", "### ", 1))
+        if "pages" in stages or "pdf" in stages:
+            knobs = knobs_from_env()
+            prepare.fresh_pages_database(review_bench.template_if_made())
+            slug = prepare.seed()
+            if "pages" in stages:
+                wrk_path = prepare.ensure_wrk()
+                page_results = pages.measure(wrk_path, knobs, slug)
+                sections.append(report.render_pages(pages=page_results, knobs=knobs, wrk_path=wrk_path, slug=slug))
+            if "pdf" in stages:
+                sections.append(report.render_pdf(measure_pdf(slug, knobs), knobs))
+    except BenchError as error:
+        print("bench: %s" % error, file=sys.stderr)
+        failed = str(error)
+    else:
+        failed = ""
+    took = (datetime.now().astimezone() - started).total_seconds()
+    log("bench took %.0f s", took)
+    if failed:  # what was measured is still written, with the step that could not run
+        sections.append("### A step could not run\n\n```\n%s\n```\n" % failed)
+    text = report.HEADER + "\n" + header + "\n" + "\n".join(sections) + "\nRun time: %.0f s.\n" % took
+    RESULTS.write_text(text)
+    print(text)
+    log("wrote %s", RESULTS)
+    if failed:
+        return 1
+    if "submissions" in stages:
+        # Submissions on PostgreSQL: a process of its own (its own database, server and report section).
+        log("submissions benchmark (bench/submissions.py)")
+        return subprocess.run([PYTHON, "-m", "bench.submissions"], cwd=ROOT, check=False).returncode
+    return 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ class Server:
     name: str
     settings_module: str
     port: int
+    root: str = str(ROOT)  # the code tree served (another one for a before/after comparison)
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -50,11 +51,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start(server: Server, workers: int) -> None:
+def _start(server: Server, workers: int, env: dict[str, str] | None = None) -> None:
     command = [
         str(GUNICORN),
         "--chdir",
-        str(ROOT),
+        server.root,
         "--bind",
         "%s:%d" % (HOST, server.port),
         "--workers",
@@ -71,8 +72,8 @@ def _start(server: Server, workers: int) -> None:
         # A new session: the master and its workers form one process group we can stop by id.
         server.process = subprocess.Popen(
             command,
-            cwd=ROOT,
-            env=bench_env(server.settings_module),
+            cwd=server.root,
+            env=env or bench_env(server.settings_module),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -127,15 +128,23 @@ def _stop(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def running(specs: dict[str, str], *, workers: int) -> Iterator[dict[str, Server]]:
+def running(
+    specs: dict[str, str],
+    *,
+    workers: int,
+    envs: dict[str, dict[str, str]] | None = None,
+    roots: dict[str, str] | None = None,
+) -> Iterator[dict[str, Server]]:
     """Start one server per {name: settings module}, all with the same number of workers;
     every one started is stopped on exit, whatever happened in between."""
     servers: dict[str, Server] = {}
     try:
         for name, settings_module in specs.items():
-            server = Server(name=name, settings_module=settings_module, port=free_port())
+            server = Server(
+                name=name, settings_module=settings_module, port=free_port(), root=(roots or {}).get(name, str(ROOT))
+            )
             servers[name] = server
-            _start(server, workers)
+            _start(server, workers, (envs or {}).get(name))
         for server in servers.values():
             _wait_ready(server)
             log("gunicorn %s (%s) ready on port %d", server.name, server.settings_module, server.port)

@@ -1,9 +1,10 @@
-"""The project's settings with a cache that stores nothing.
+"""The project's settings with the page cache off (issue 13's "uncached public pages").
 
-settings.py has no switch to turn the page cache off, so the "uncached" configuration
-is this module: every public page is rendered from the database on every request.
+Every public page is rendered from the database on every request, as for the first visitor after
+a publication or any visitor with a session; the other caches (the Ambito, the filter choices)
+stay on, as they are in production. core.caching.public_page stores nothing with a timeout of 0.
 """
 
 from housingmix.settings import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -34,7 +34,9 @@ def parse(output: str) -> Measurement:
     )
 
 
-def measure(wrk: str, url: str, knobs: Knobs, *, duration_s: int | None = None) -> Measurement:
+def measure(
+    wrk: str, url: str, knobs: Knobs, *, duration_s: int | None = None, headers: list[str] | None = None
+) -> Measurement:
     """Load ``url`` for ``duration_s`` (default: the knobs' duration) and return what wrk saw."""
     if urlsplit(url).hostname != HOST:
         raise BenchError("refusing to load %s: the benchmark only loads %s" % (url, HOST))
@@ -46,6 +48,7 @@ def measure(wrk: str, url: str, knobs: Knobs, *, duration_s: int | None = None) 
         "-d%ds" % duration,
         "--timeout",
         "10s",
+        *[arg for header in headers or [] for arg in ("-H", header)],
         url,
     ]
     try:

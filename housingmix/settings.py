@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # django-auditlog's actor, read only when a change is logged (no query on a request that writes nothing).
+    "housingmix.core.middleware.LazyAuditlogMiddleware",
     # Axes must come last: it turns a lockout raised by the backend into a page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,7 +118,11 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Persistent connections: opening one costs more than most pages' own queries (a new backend
+# process on PostgreSQL). A connection broken meanwhile (database restart, idle timeout) is
+# noticed by the health check at the start of the next request and reopened, never a 500.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file-backed test database lets a real Celery worker process share it; the process
     # id keeps two test runs on one machine apart.
@@ -157,6 +162,16 @@ if REDIS_CACHE_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions: read from the cache (no query on a hit) when the cache is shared by every worker,
+# i.e. Redis; written to the database as well, so a Redis outage (IGNORE_EXCEPTIONS) falls back
+# to the database and logs nobody out. A per-process LocMem cache cannot hold them: a session
+# ended in one worker would live on in another's copy.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_CACHE_URL else "django.contrib.sessions.backends.db"
+)
+# A user's role names kept in the shared cache (housingmix/accounts/role_cache.py); 0 turns it off,
+# and it is off without Redis (a per-process cache could not forget a revoked role elsewhere).
+ROLE_CACHE_SECONDS = env.int("ROLE_CACHE_SECONDS", default=60 if REDIS_CACHE_URL else 0)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 
 # --- Authentication ---------------------------------------------------------

@@ -4,10 +4,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from housingmix.core.choices import CachedChoices
 from housingmix.core.filters import freeze_choices
 from housingmix.territory.models import Comune
 
 from .models import AvailabilityForm, RegistryEntry
+
+# The comuni of the selects (registry and review queue): 60 rows that change once in years.
+COMUNE_CHOICES = CachedChoices(
+    "comuni", lambda: Comune.objects.order_by("name").values_list("pk", "name"), models=[Comune]
+)
 
 
 class RegistryFilter(django_filters.FilterSet):
@@ -47,7 +53,7 @@ class RegistryFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["comune"].queryset = Comune.objects.order_by("name")
-        freeze_choices(self.form)
+        freeze_choices(self.form, comune=COMUNE_CHOICES.get())
 
     def filter_step_free(self, queryset, name, value):
         return queryset.filter(step_free=True) if value == "yes" else queryset

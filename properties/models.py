@@ -264,6 +264,15 @@ class RegistryEntry(TimeStampedModel):
         indexes = [
             models.Index(fields=["is_available", "comune"]),
             models.Index(fields=["is_available", "available_from", "id"], name="registry_available_order"),
+            # The registry's other filters and sorts (issue 13), each under "available".
+            models.Index(fields=["is_available", "availability_form"], name="registry_available_form"),
+            models.Index(fields=["is_available", "beds"], name="registry_available_beds"),
+            models.Index(fields=["is_available", "monthly_rent"], name="registry_available_rent"),
+            models.Index(
+                fields=["is_available", "available_from"],
+                condition=models.Q(step_free=True),
+                name="registry_step_free",
+            ),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ from housingmix.core.exports.views import export_response
 
 from . import selectors
 from .fitness import unit_fit
+from .models import AvailabilityForm
 
 PAGE_SIZE = 25
 
@@ -20,11 +21,26 @@ def _staff(request) -> None:
         raise PermissionDenied
 
 
+_SAMPLE_PK = 999999999
+
+
+def _registry_rows(page) -> None:
+    """Evaluate the page once, with each row's form label and link built here: one reverse()
+    and one label map per request instead of one per row (get_FOO_display rebuilds its map)."""
+    forms = {value: str(label) for value, label in AvailabilityForm.choices}
+    template = reverse("registry:detail", kwargs={"pk": _SAMPLE_PK})
+    page.object_list = list(page.object_list)
+    for entry in page.object_list:
+        entry.form_label = forms.get(entry.availability_form, entry.availability_form)
+        entry.detail_url = template.replace(str(_SAMPLE_PK), str(entry.pk))
+
+
 @login_required
 def registry_list(request):
     _staff(request)
     filterset = selectors.registry_filterset(data=request.GET or None)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _registry_rows(page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,18 +1,45 @@
 """Filters of the review queue (django-filter); applied in ``review.selectors``."""
 
 import django_filters
+from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
+from housingmix.core import choices
+from housingmix.core.choices import CachedChoices
 from housingmix.core.filters import freeze_choices
 from housingmix.notices.models import Notice, NoticeKind
 from housingmix.territory.models import Comune
+from properties.filters import COMUNE_CHOICES
 from properties.models import AvailabilityForm, HousingUnit
 
 from ..models import OFFERER_TYPE_CHOICES, Application, ApplicationStatus, InfoRequest
+
+
+def _reviewers():
+    """Active staff and social workers (the assignable users)."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.STAFF])
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _notices():
+    return Notice.objects.filter(kind=NoticeKind.INTEREST).order_by("-opens_at")
+
+
+# The selects of the queue, built once (and again when a notice, a user or a role changes).
+NOTICE_CHOICES = CachedChoices("review:notices", lambda: ((n.pk, str(n)) for n in _notices()), models=[Notice])
+REVIEWER_FILTER_CHOICES = CachedChoices(
+    "review:reviewers",
+    lambda: ((u.pk, str(u)) for u in _reviewers()),
+    models=[User, Group],
+    relations=[User.groups.through],
+)
 
 REVIEW_STATUS_CHOICES = [(v, label) for v, label in ApplicationStatus.choices if v != ApplicationStatus.DRAFT]
 
@@ -73,14 +100,12 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, reviewers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["notice"].queryset = Notice.objects.filter(kind=NoticeKind.INTEREST).order_by("-opens_at")
+        # The querysets only validate a submitted value; the selects show the cached lists.
+        self.filters["notice"].queryset = _notices()
         self.filters["comune"].queryset = Comune.objects.order_by("name")
-        self.filters["assigned_to"].queryset = (
-            reviewers
-            if reviewers is not None
-            else User.objects.filter(groups__name__in=[Role.SOCIAL_WORKER, Role.STAFF]).distinct()
-        )
-        freeze_choices(self.form)
+        self.filters["assigned_to"].queryset = reviewers if reviewers is not None else _reviewers()
+        notices, comuni, reviewers = choices.get_many(NOTICE_CHOICES, COMUNE_CHOICES, REVIEWER_FILTER_CHOICES)
+        freeze_choices(self.form, notice=notices, comune=comuni, assigned_to=reviewers)
 
     def filter_comune(self, queryset, name, value):
         return queryset.filter(Exists(HousingUnit.objects.filter(application=OuterRef("pk"), comune=value)))

@@ -2,13 +2,16 @@
 the dashboard figures. Scoped to who asks; querysets are built here, never in views."""
 
 import rules
+from django.contrib.auth.models import Group
 from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
 from housingmix.core import audit
+from housingmix.core.choices import CachedChoices
 from housingmix.core.documents import GeneratedDocument, documents_of
+from housingmix.territory.models import Comune
 from properties.fitness import unit_fit
 from properties.models import HousingUnit
 
@@ -36,23 +39,22 @@ def reviewer_choices() -> QuerySet[User]:
     )
 
 
-REVIEWER_CHOICES_KEY = "review:reviewer_choices"
+def _reviewer_labels():
+    return (
+        (u.pk, "%s%s" % (u.get_full_name() or u.email, " (%s)" % u.comune.name if u.comune_id else ""))
+        for u in reviewer_choices()
+    )
+
+
+# (pk, label) of the assignable users, with their comune: the review page shows the list on every
+# view; dropped when a user, a role or a comune changes (core.choices).
+REVIEWER_CHOICES = CachedChoices(
+    "review:assignable", _reviewer_labels, models=[User, Group, Comune], relations=[User.groups.through]
+)
 
 
 def reviewer_choice_list() -> list[tuple[int, str]]:
-    """(pk, label) of the assignable users, cached for five minutes: the review page shows
-    the list on every view, and accounts change rarely (a new social worker shows up
-    within five minutes)."""
-    from django.core.cache import cache
-
-    choices = cache.get(REVIEWER_CHOICES_KEY)
-    if choices is None:
-        choices = [
-            (u.pk, "%s%s" % (u.get_full_name() or u.email, " (%s)" % u.comune.name if u.comune_id else ""))
-            for u in reviewer_choices()
-        ]
-        cache.set(REVIEWER_CHOICES_KEY, choices, 300)
-    return choices
+    return REVIEWER_CHOICES.get()
 
 
 def review_queue_base(*, user: User) -> QuerySet[Application]:
@@ -108,7 +110,15 @@ def review_units(*, application: Application) -> list[HousingUnit]:
     """Units with comune, checklist rows (``checks`` by item) and the fit rule computed."""
     units = list(
         application.units.select_related("comune")
-        .prefetch_related(Prefetch("review_checks", queryset=ReviewCheck.objects.all(), to_attr="check_list"))
+        .prefetch_related(
+            Prefetch(
+                "review_checks",
+                # By the row's own columns: the model's ordering ("unit", "item") follows the
+                # unit's ordering and joins two tables into the query just to sort.
+                queryset=ReviewCheck.objects.order_by("unit_id", "item"),
+                to_attr="check_list",
+            )
+        )
         .order_by("position", "pk")
     )
     for unit in units:
@@ -124,21 +134,33 @@ def application_history(*, application: Application, public_only: bool, limit: i
     return audit.history(application, public_only=public_only, states=dict(ApplicationStatus.choices), limit=limit)
 
 
-def latest_proposal(*, application: Application):
-    """The reviewer's latest proposed outcome (an AuditEvent with ``outcome_label``), or None."""
-    event = audit.events_for(application).filter(verb="application.outcome_proposed").first()
+PROPOSAL_VERB = "application.outcome_proposed"
+
+
+def latest_proposal(*, application: Application, history: list | None = None, limit: int | None = None):
+    """The reviewer's latest proposed outcome (an AuditEvent with ``outcome_label``), or None.
+
+    ``history``: the newest ``limit`` events already read for the page; the proposal is taken
+    from them, and only looked up when the history was cut short before one appeared."""
+    event = next((e for e in history if e.verb == PROPOSAL_VERB), None) if history is not None else None
+    if event is None and (history is None or (limit is not None and len(history) >= limit)):
+        event = audit.events_for(application).filter(verb=PROPOSAL_VERB).first()
     if event is not None:
         event.outcome_label = dict(DecisionKind.choices).get(event.data.get("outcome"), "")
     return event
 
 
+HISTORY_LIMIT = 100
+
+
 def review_detail_context(*, application: Application) -> dict:
     """Everything the review page shows, in a fixed number of queries."""
+    history = application_history(application=application, public_only=False, limit=HISTORY_LIMIT)
     return {
         "units": review_units(application=application),
         "attachments": list(application.attachments.select_related("unit").order_by("is_integration", "kind", "pk")),
-        "history": application_history(application=application, public_only=False, limit=100),
-        "proposal": latest_proposal(application=application),
+        "history": history,
+        "proposal": latest_proposal(application=application, history=history, limit=HISTORY_LIMIT),
         "notes": list(application.internal_notes.select_related("author")[:100]),
         "info_requests": list(application.info_requests.select_related("protocol")),
         "replies": list(

@@ -5,6 +5,8 @@ Views check permissions, call a selector or a service and render; domain errors 
 form errors or messages. Other users' records answer 404.
 """
 
+import uuid
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +23,7 @@ from housingmix.core import charts, workflow
 from housingmix.core.exports import views as export_views
 from housingmix.core.files import private_file_response
 
-from ..models import OPEN_REVIEW_STATUSES, ApplicationStatus
+from ..models import OFFERER_TYPE_CHOICES, OPEN_REVIEW_STATUSES, ApplicationStatus
 from ..selectors import application_get_for_user
 from . import selectors as review_selectors
 from . import services as review
@@ -61,11 +63,34 @@ def _querystring(request, drop=("page",)) -> str:
     return query.urlencode()
 
 
+_SAMPLE_REF = uuid.UUID(int=0)
+
+
+def _detail_url_maker():
+    """``reference -> URL of its review page`` with one reverse() per request, not one per row."""
+    template = reverse("review:detail", kwargs={"ref": _SAMPLE_REF})
+    return lambda reference: template.replace(str(_SAMPLE_REF), str(reference))
+
+
+def _queue_rows(page) -> None:
+    """Evaluate the page once, here, and give each row its labels and link: the template reads
+    attributes instead of rebuilding the choices (get_FOO_display) and reversing per row."""
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
+    offerer_types = {value: str(label) for value, label in OFFERER_TYPE_CHOICES}
+    detail_url = _detail_url_maker()
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.status_label = statuses.get(row.status, row.status)
+        row.offerer_type_label = offerer_types.get(row.offerer_type, row.offerer_type)
+        row.detail_url = detail_url(row.reference)
+
+
 @login_required
 def queue(request):
     _workspace(request)
     filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _queue_rows(page)
     return render(
         request,
         "review/queue.html",
@@ -96,6 +121,9 @@ export_download = export_views.export_download
 
 
 def _detail_context(request, application, **bound) -> dict:
+    """The review page's context. Each action's form is built only when the page shows it (a
+    GET builds none of the hidden ones: some compute defaults, e.g. a deadline in working days);
+    a bound form that failed validation is shown as it is."""
     user = request.user
     context = review_selectors.review_detail_context(application=application)
     state = {"expected_status": application.status}
@@ -104,58 +132,90 @@ def _detail_context(request, application, **bound) -> dict:
     can_assign = rules.has_perm("applications.assign_reviewer", user, application) and (
         application.status == ApplicationStatus.SUBMITTED or open_review
     )
+    actions = workflow.available(
+        application,
+        user,
+        [
+            "request_info",
+            "resume_review",
+            "start_site_visit",
+            "declare_eligible",
+            "notify_refusal",
+            "reconsider",
+            "declare_not_eligible",
+        ],
+    )
+    can_record_visit = can_review and application.status in (
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.SITE_VISIT,
+    )
+    can_propose = (
+        rules.has_perm("applications.propose_outcome", user, application)
+        and not rules.has_perm("applications.decide", user, application)
+        and application.status in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT)
+    )
+    in_actions = can_review or can_record_visit  # the template's "Azioni" section
+
+    def form(key: str, shown: bool, build):
+        return bound.get(key) or (build() if shown else None)
+
+    units = context["units"]
     context.update(
         application=application,
         can_assign=can_assign,
         can_review=can_review and open_review,
-        actions=workflow.available(
-            application,
-            user,
-            [
-                "request_info",
-                "resume_review",
-                "start_site_visit",
-                "declare_eligible",
-                "notify_refusal",
-                "reconsider",
-                "declare_not_eligible",
-            ],
-        ),
-        can_record_visit=can_review
-        and application.status in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT),
-        can_propose=rules.has_perm("applications.propose_outcome", user, application)
-        and not rules.has_perm("applications.decide", user, application)
-        and application.status in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT),
-        assign_form=bound.get("assign_form")
-        or (
-            AssignForm(
+        actions=actions,
+        can_record_visit=can_record_visit,
+        can_propose=can_propose,
+        assign_form=form(
+            "assign_form",
+            can_assign,
+            lambda: AssignForm(
                 initial=state,
                 reviewers=review_selectors.reviewer_choices(),
                 choices=review_selectors.reviewer_choice_list(),
                 prefix="assign",
-            )
-            if can_assign
-            else None
+            ),
         ),
-        note_form=bound.get("note_form") or NoteForm(prefix="note"),
-        proposal_form=bound.get("proposal_form") or ProposalForm(prefix="proposal"),
-        info_request_form=bound.get("info_request_form")
-        or InfoRequestForm(initial={**state, "deadline": review.info_request_deadline()}, prefix="info"),
-        resume_form=bound.get("resume_form") or ReasonForm(initial=state, prefix="resume"),
-        visit_form=bound.get("visit_form") or SiteVisitForm(initial=state, prefix="visit"),
-        refusal_form=bound.get("refusal_form") or DecisionForm(initial=state, prefix="refusal"),
-        reconsider_form=bound.get("reconsider_form") or ReasonForm(initial=state, prefix="reconsider"),
-        eligible_form=bound.get("eligible_form")
-        or EligibleForm(initial=state, units=context["units"], prefix="eligible"),
-        not_eligible_form=bound.get("not_eligible_form") or DecisionForm(initial=state, prefix="not_eligible"),
+        note_form=form("note_form", can_review and open_review, lambda: NoteForm(prefix="note")),
+        proposal_form=form("proposal_form", in_actions and can_propose, lambda: ProposalForm(prefix="proposal")),
+        info_request_form=form(
+            "info_request_form",
+            in_actions and actions["request_info"],
+            lambda: InfoRequestForm(initial={**state, "deadline": review.info_request_deadline()}, prefix="info"),
+        ),
+        resume_form=form(
+            "resume_form", in_actions and actions["resume_review"], lambda: ReasonForm(initial=state, prefix="resume")
+        ),
+        visit_form=form("visit_form", can_record_visit, lambda: SiteVisitForm(initial=state, prefix="visit")),
+        refusal_form=form(
+            "refusal_form",
+            in_actions and actions["notify_refusal"],
+            lambda: DecisionForm(initial=state, prefix="refusal"),
+        ),
+        reconsider_form=form(
+            "reconsider_form",
+            in_actions and actions["reconsider"],
+            lambda: ReasonForm(initial=state, prefix="reconsider"),
+        ),
+        eligible_form=form(
+            "eligible_form",
+            in_actions and actions["declare_eligible"],
+            lambda: EligibleForm(initial=state, units=units, prefix="eligible"),
+        ),
+        not_eligible_form=form(
+            "not_eligible_form",
+            in_actions and actions["declare_not_eligible"],
+            lambda: DecisionForm(initial=state, prefix="not_eligible"),
+        ),
         checklist_forms=[
             (
                 unit,
                 bound.get("checklist_form")
                 if bound.get("checklist_unit") == unit.pk
-                else ChecklistForm(unit=unit, prefix="unit%d" % unit.pk),
+                else (ChecklistForm(unit=unit, prefix="unit%d" % unit.pk) if can_review and open_review else None),
             )
-            for unit in context["units"]
+            for unit in units
         ],
     )
     return context

@@ -79,11 +79,14 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def has_role(self, role: str) -> bool:
-        """True if the user holds ``role``; group names are cached per instance."""
+        """True if the user holds ``role``; group names are cached per instance (and in the shared
+        cache, see role_cache)."""
         if not self.is_active:
             return False
         if not hasattr(self, "_role_cache"):
-            self._role_cache = set(self.groups.values_list("name", flat=True))
+            from .role_cache import role_names
+
+            self._role_cache = role_names(self)
         return role in self._role_cache
 
     @property

@@ -3,8 +3,11 @@
 import ipaddress
 import logging
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject, empty
 
 logger = logging.getLogger(__name__)
 
@@ -79,4 +82,26 @@ class CacheControlMiddleware:
         if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
             return False
         user = getattr(request, "user", None)
-        return bool(user is not None and user.is_authenticated)
+        if user is not None and getattr(user, "_wrapped", None) is not empty:
+            return user.is_authenticated  # already loaded by the view: free
+        # A session that names a user is enough to keep the answer private: loading the user
+        # (one more query) would only tell a stale session from a live one, and both stay private.
+        session = getattr(request, "session", None)
+        return bool(session is not None and session.get(SESSION_KEY))
+
+
+class LazyAuditlogMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware with a lazy actor: the stock one tests ``isinstance(request.user,
+    User)`` on every request, which loads the session and the user (two queries) even when nothing
+    is written. Here the user is looked up only when a log entry is saved during the request."""
+
+    @staticmethod
+    def _get_actor(request):
+        def actor():
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return None
+            # The real instance, not request.user's lazy wrapper: it goes into a foreign key.
+            return getattr(user, "_wrapped", user)
+
+        return SimpleLazyObject(actor)

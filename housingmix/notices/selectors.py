@@ -112,7 +112,8 @@ def notice_documents(*, notice: Notice | None) -> list[dict]:
 
 def document_pending_kinds(*, notice: Notice | None) -> set[str]:
     """Generated PDFs that are queued or not yet produced, to tell visitors they are being prepared."""
-    return {kind for kind, job in RENDER_JOBS.items() if outbox.pending_for(notice, kinds=[job])}
+    pending = outbox.pending_kinds(notice, kinds=list(RENDER_JOBS.values()))  # one query for every kind
+    return {kind for kind, job in RENDER_JOBS.items() if job in pending}
 
 
 def document_get_public(*, pk: int, user=None) -> NoticeDocument | None:

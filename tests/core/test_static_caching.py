@@ -43,3 +43,42 @@ def test_static_files_are_served_compressed(client):
     css = next(a for a in STATIC_REF.findall(page) if "bootstrap-italia" in a)
     response = client.get(css, HTTP_ACCEPT_ENCODING="br, gzip")
     assert response["Content-Encoding"] in ("br", "gzip")
+
+
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def test_files_a_stylesheet_loads_are_hashed_and_immutable_too(client):
+    """Fonts and images named in url() of the pages' stylesheets: a repeat visit fetches none."""
+    page = client.get("/").content.decode()
+    checked = 0
+    for css in (a for a in set(STATIC_REF.findall(page)) if a.endswith(".css")):
+        body = _assert_immutable(client, css)
+        base = css.rsplit("/", 1)[0]
+        for target in set(CSS_URL.findall(body)):
+            if target.startswith(("data:", "#", "http:", "https:")):
+                continue
+            path = target.split("#", 1)[0].split("?", 1)[0]
+            parts = []
+            for part in (path if path.startswith("/") else base + "/" + path).split("/"):
+                if part == "..":
+                    parts.pop()
+                elif part != ".":
+                    parts.append(part)
+            url = "/".join(parts)
+            if client.get(url).status_code == 404:
+                continue  # a reference Bootstrap Italia ships without its file (manifest_strict = False)
+            assert re.search(r"\.[0-9a-f]{12}\.\w+$", url), "not hashed: %s (in %s)" % (url, css)
+            _assert_immutable(client, url)
+            checked += 1
+    assert checked, "no font or image checked"
+
+
+def test_compressed_static_files_vary_on_accept_encoding(client):
+    page = client.get("/").content.decode()
+    js = next(a for a in STATIC_REF.findall(page) if a.endswith(".js"))
+    plain = client.get(js)
+    compressed = client.get(js, HTTP_ACCEPT_ENCODING="br")
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert compressed["Content-Encoding"] == "br"
+    assert int(compressed["Content-Length"]) < int(plain["Content-Length"])

@@ -217,6 +217,15 @@ def retry(*, job: Job, by=None) -> Job:
     return locked
 
 
+def pending_kinds(target: models.Model, *, kinds: list[str]) -> set[str]:
+    """Which of ``kinds`` have a job for ``target`` still to be done, in one query."""
+    return set(
+        Job.objects.filter(status=JobStatus.PENDING, kind__in=kinds, **_target_fields(target))
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+
+
 def pending_for(target: models.Model, *, kinds: list[str] | None = None) -> bool:
     """True while a job for ``target`` (of ``kinds``) is still to be done (e.g. "receipt in preparation")."""
     queryset = Job.objects.filter(status=JobStatus.PENDING, **_target_fields(target))

@@ -1,0 +1,142 @@
+"""The review pages cost a fixed number of queries whatever the number of manifestations, and
+what every request would rebuild (the filter's choices, the hidden action forms) is not rebuilt."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.models import Application, ApplicationStatus
+from demo.management.commands.seed_bench import STAFF_EMAIL
+from housingmix.accounts.models import User
+from housingmix.accounts.roles import Role
+from housingmix.territory.models import Comune
+from properties.models import HousingUnit
+from tests.accounts.factories import UserFactory
+from tests.notices.factories import NoticeFactory
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, the user's roles, COUNT, the page, its units. The filter's choices come from the cache.
+QUEUE_QUERIES = 6
+# Session, user, roles, the manifestation, the read-audit INSERT, units, checks, attachments,
+# history (the proposal comes from it), notes, requests, replies, visits, decisions, documents.
+DETAIL_QUERIES = 15
+REGISTRY_QUERIES = 7  # session, user, 2 for the permissions, roles, COUNT, the page
+
+
+def _seed(count: int) -> User:
+    call_command("seed_bench", count=count, stdout=io.StringIO())
+    return User.objects.get(email=STAFF_EMAIL)
+
+
+def _queries(client, url, data=None) -> tuple[int, object]:
+    client.get(url, data)  # fills the caches a first visit fills
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+@pytest.fixture
+def staff_client(client):
+    def make(count):
+        client.force_login(_seed(count), backend="allauth.account.auth_backends.AuthenticationBackend")
+        return client
+
+    return make
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_queue_queries_do_not_grow_with_the_rows(staff_client, count):
+    client = staff_client(count)
+    n, response = _queries(client, reverse("review:queue"))
+    assert n == QUEUE_QUERIES
+    rows = response.context["page_obj"].object_list
+    assert isinstance(rows, list) and len(rows) == min(count, 25)
+    first = rows[0]
+    assert first.detail_url == reverse("review:detail", kwargs={"ref": first.reference})
+    assert first.status_label == first.get_status_display()
+    assert first.detail_url.encode() in response.content
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_filtered_queue_validates_against_the_database_once_per_filter(staff_client, count):
+    client = staff_client(count)
+    unit = HousingUnit.objects.exclude(application__status=ApplicationStatus.DRAFT).order_by("pk").first()
+    n, response = _queries(client, reverse("review:queue"), {"comune": unit.comune_id})
+    assert n == QUEUE_QUERIES + 1  # the comune submitted is looked up
+    assert response.context["filter"].form.is_valid()
+    assert response.context["page_obj"].object_list
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_registry_queries_do_not_grow_with_the_rows(staff_client, count):
+    client = staff_client(count)
+    n, response = _queries(client, reverse("registry:list"))
+    assert n == REGISTRY_QUERIES
+    for entry in response.context["page_obj"].object_list:
+        assert entry.detail_url == reverse("registry:detail", kwargs={"pk": entry.pk})
+        assert entry.form_label == entry.get_availability_form_display()
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_detail_queries_do_not_grow_and_hidden_forms_are_not_built(staff_client, count):
+    client = staff_client(count)
+    eligible = Application.objects.filter(status=ApplicationStatus.ELIGIBLE).order_by("-pk").first()
+    n, response = _queries(client, reverse("review:detail", kwargs={"ref": eligible.reference}))
+    assert n == DETAIL_QUERIES
+    context = response.context
+    # A decided manifestation offers no action: no form is built for it.
+    for key in ("info_request_form", "resume_form", "visit_form", "eligible_form", "refusal_form", "note_form"):
+        assert context[key] is None, key
+    assert all(form is None for _unit, form in context["checklist_forms"])
+    assert context["units"] and all(unit.checklist for unit in context["units"])
+
+
+def test_open_review_builds_the_forms_it_shows(staff_client):
+    client = staff_client(20)
+    open_one = Application.objects.filter(status=ApplicationStatus.UNDER_REVIEW).order_by("-pk").first()
+    response = client.get(reverse("review:detail", kwargs={"ref": open_one.reference}))
+    assert response.status_code == 200
+    context = response.context
+    assert context["note_form"] is not None and context["info_request_form"] is not None
+    assert all(form is not None for _unit, form in context["checklist_forms"])
+    assert b'name="info-deadline"' in response.content
+
+
+def test_the_checklist_query_sorts_without_joins(staff_client):
+    client = staff_client(10)
+    eligible = Application.objects.filter(status=ApplicationStatus.ELIGIBLE).order_by("-pk").first()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("review:detail", kwargs={"ref": eligible.reference}))
+    checks = [q["sql"] for q in captured.captured_queries if 'FROM "applications_reviewcheck"' in q["sql"]]
+    assert len(checks) == 1 and "JOIN" not in checks[0]
+
+
+def _choices(response, name):
+    return [str(label) for _value, label in response.context["filter"].form.fields[name].choice_list]
+
+
+def test_filter_choices_follow_changes_at_once(staff_client):
+    client = staff_client(10)
+    url = reverse("review:queue")
+    client.get(url)
+    notice = NoticeFactory(published=True, title="Avviso nuovo per la cache")
+    comune = Comune.objects.order_by("name").first()
+    comune.name = "Comune rinominato"
+    comune.save()
+    newcomer = UserFactory(first_name="Nuova", last_name="Istruttrice")
+    newcomer.groups.add(Group.objects.get(name=Role.SOCIAL_WORKER))
+    response = client.get(url)
+    assert notice.title in _choices(response, "notice")
+    assert "Comune rinominato" in _choices(response, "comune")
+    assert "Nuova Istruttrice" in _choices(response, "assigned_to")
+    newcomer.groups.clear()
+    assert "Nuova Istruttrice" not in _choices(client.get(url), "assigned_to")
+    # The empty choice keeps its label, in the language of the request.
+    assert _choices(response, "notice")[0] == "Tutti"
