@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "housingmix.portal",
     "properties",
     "applications",
+    "projects",
     "demo",
 ]
 
