@@ -637,7 +637,7 @@ class Agreement(TimeStampedModel):
         return str(self.project)
 
     def get_absolute_url(self):
-        return reverse("projects:agreement_detail", kwargs={"pk": self.pk})
+        return reverse("projects:project_detail", kwargs={"pk": self.project_id})
 
     def has_signed_file(self) -> bool:
         return bool(self.signed_file)

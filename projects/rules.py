@@ -114,14 +114,12 @@ def is_report_party(user, report):
 
 @rules.predicate
 def is_report_editable(user, report):
-    from .models import AgreementStatus, ReportStatus
+    from .models import Agreement, AgreementStatus, ReportStatus
 
-    agreement = getattr(report.project, "agreement", None) if report is not None else None
     return (
         report is not None
         and report.status in (ReportStatus.DRAFT, ReportStatus.SENT_BACK)
-        and agreement is not None
-        and agreement.status == AgreementStatus.ACTIVE
+        and Agreement.objects.filter(project_id=report.project_id, status=AgreementStatus.ACTIVE).exists()
     )
 
 

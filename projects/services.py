@@ -514,6 +514,11 @@ def proposal_admissibility(*, proposal: Proposal, by: User, admitted: bool, reas
 # --- Commission ------------------------------------------------------------------------
 
 
+def _current(proposal: Proposal) -> Proposal:
+    """The proposal and its call as they are now (the rules read both states)."""
+    return Proposal.objects.select_related("call__notice").get(pk=proposal.pk)
+
+
 def _seat(call: CodesignCall, user: User) -> CommissionMember:
     seat = call.commission.filter(user=user).first()
     if seat is None:
@@ -524,6 +529,7 @@ def _seat(call: CodesignCall, user: User) -> CommissionMember:
 @transaction.atomic
 def conflict_declare(*, proposal: Proposal, by: User, has_conflict: bool, note: str = "") -> ConflictDeclaration:
     """The member's declaration on ``proposal`` (once: it cannot be changed afterwards)."""
+    proposal = _current(proposal)
     _require(by, "projects.declare_conflict", proposal)
     seat = _seat(proposal.call, by)
     if ConflictDeclaration.objects.filter(member=seat, proposal=proposal).exists():
@@ -554,6 +560,7 @@ def scores_record(*, proposal: Proposal, by: User, scores: dict[int, tuple[Decim
     Raises PermissionDenied for a member with a conflict (or without a declaration), ValidationError
     for points out of range, a missing reason or a missing criterion.
     """
+    proposal = _current(proposal)
     _require(by, "projects.score", proposal)
     seat = _seat(proposal.call, by)
     leaves = leaf_criteria(proposal.call)
@@ -576,6 +583,7 @@ def scores_record(*, proposal: Proposal, by: User, scores: dict[int, tuple[Decim
 @transaction.atomic
 def joint_scores_record(*, proposal: Proposal, by: User, scores: dict[int, tuple[Decimal, str]]) -> list[JointScore]:
     """The commission's agreed score (calls in joint mode), recorded by staff."""
+    proposal = _current(proposal)
     _require(by, "projects.manage_call", proposal.call)
     if proposal.call.scoring_mode != ScoringMode.JOINT or proposal.status != ProposalStatus.ADMITTED:
         raise ValidationError(_("Il punteggio collegiale non è previsto per questa proposta."))
@@ -999,6 +1007,7 @@ def report_create(*, project: FinalProject, by: User, period_start: date, period
 
 @transaction.atomic
 def report_update(*, report: Report, by: User, activities: str, hours: int) -> Report:
+    report = workflow.lock(report, select_related=("project__proposal",))
     _require(by, "projects.edit_report", report)
     report.activities, report.hours = activities, hours
     report.full_clean(exclude=["status"])
