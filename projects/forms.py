@@ -132,7 +132,7 @@ class ScoreForm(forms.Form):
 class SessionForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Data e ora"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     place = forms.CharField(label=_("Luogo"), max_length=200, required=False)
-    online_link = forms.URLField(label=_("Collegamento online"), required=False)
+    online_link = forms.URLField(label=_("Collegamento online"), required=False, assume_scheme="https")
     agenda = forms.CharField(label=_("Ordine del giorno"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

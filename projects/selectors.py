@@ -198,7 +198,7 @@ def proposals_for_call(*, call: CodesignCall) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(call=call)
         .exclude(status=ProposalStatus.DRAFT)
-        .select_related("organisation", "protocol")
+        .select_related("organisation", "protocol", "final_project")
         .annotate(member_count=Count("members"))
         .order_by("protocol__year", "protocol__number", "pk")
     )
