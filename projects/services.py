@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from housingmix.accounts.models import Organisation, OrganisationType, User
 from housingmix.core import audit, drafts, outbox, protocol, uploads, workflow
+from housingmix.core.caching import public_pages_invalidate
 from housingmix.core.documents import document_store
 from housingmix.core.mail import email_queue
 from housingmix.core.pdf import PDF_LANGUAGE
@@ -169,6 +170,7 @@ def call_publish(*, call: CodesignCall, by: User) -> CodesignCall:
     if locked.notice.status == NoticeStatus.DRAFT:
         notice_publish(notice=locked.notice, by=by)
     workflow.transition_run(locked, "publish", by=by, verb="codesign_call.published")
+    transaction.on_commit(public_pages_invalidate)
     return locked
 
 
@@ -654,6 +656,7 @@ def ranking_publish(*, call: CodesignCall, by: User) -> list:
         data={"protocol": locked.ranking_protocol.display_number},
     )
     outbox.request(RANKING_JOB, target=locked)
+    transaction.on_commit(public_pages_invalidate)  # the call's public page shows the ranking
     return rows
 
 

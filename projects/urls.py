@@ -1,12 +1,14 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from housingmix.core.caching import public_page
+
 from . import views
 
 app_name = "projects"
 
 urlpatterns = [
-    path(_("avvisi/<int:pk>/"), views.call_public, name="call_detail"),
+    path(_("avvisi/<int:pk>/"), public_page(views.call_public), name="call_detail"),
     path(_("avvisi/<int:pk>/graduatoria/<int:doc>/"), views.ranking_pdf, name="ranking_pdf"),
     path(_("gestione/"), views.call_list, name="call_list"),
     path(_("gestione/nuovo/"), views.call_create, name="call_create"),

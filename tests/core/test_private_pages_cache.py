@@ -36,6 +36,13 @@ def world():
         "metadata_type": "openid_relying_party",
         "category": "salute-benessere-e-assistenza",
         "token": "token-di-prova",
+        # Co-design (projects): any record id, an action, a step, an export.
+        "doc": "1",
+        "call": "1",
+        "member": "1",
+        "action": "publish",
+        "step": "body",
+        "kind": "codesign_proposals",
     }
     users = {
         "offerer": application.created_by,
