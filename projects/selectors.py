@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .models import (
     ZERO,
@@ -199,7 +199,6 @@ def proposals_for_call(*, call: CodesignCall) -> QuerySet[Proposal]:
         Proposal.objects.filter(call=call)
         .exclude(status=ProposalStatus.DRAFT)
         .select_related("organisation", "protocol", "final_project")
-        .annotate(member_count=Count("members"))
         .order_by("protocol__year", "protocol__number", "pk")
     )
 

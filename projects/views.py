@@ -24,6 +24,7 @@ from . import forms, selectors, services
 from .models import (
     ActionLine,
     Agreement,
+    AgreementStatus,
     CallStatus,
     CodesignCall,
     FinalProject,
@@ -32,6 +33,8 @@ from .models import (
     Proposal,
     ProposalStatus,
     Report,
+    ReportStatus,
+    SessionStatus,
     TableSession,
 )
 from .steps import STEP_SLUGS, STEPS
@@ -133,6 +136,8 @@ def call_manage(request, pk):
     proposals = _page(request, selectors.proposals_for_call(call=call))
     for proposal in proposals:
         proposal.scoring = status.get(proposal.pk)
+        proposal.to_check = proposal.status == ProposalStatus.SUBMITTED
+        proposal.to_project = proposal.status == ProposalStatus.RANKED and not hasattr(proposal, "final_project")
     return render(
         request,
         "projects/call_manage.html",
@@ -569,7 +574,8 @@ def session_detail(request, pk):
             "form": form if can_run else None,
             "can_run": can_run,
             "actions": workflow.available(session, request.user, ["hold"]),
-            "can_approve": me is not None and me.approved_at is None and session.status == "minutes_draft",
+            "can_approve": me is not None and me.approved_at is None and session.status == SessionStatus.MINUTES_DRAFT,
+            "can_write_minutes": can_run and session.status in (SessionStatus.HELD, SessionStatus.MINUTES_DRAFT),
             "documents": documents_of(session, kinds=[GeneratedKind.MINUTES]),
         },
     )
@@ -634,9 +640,11 @@ def project_detail(request, pk):
             "agreement": agreement,
             "is_staff": is_staff,
             "agreement_form": forms.AgreementForm()
-            if is_staff and (agreement is None or agreement.status == "draft")
+            if is_staff and (agreement is None or agreement.status == AgreementStatus.DRAFT)
             else None,
-            "upload_form": forms.SignedUploadForm() if is_staff and agreement and agreement.status == "draft" else None,
+            "upload_form": forms.SignedUploadForm()
+            if is_staff and agreement and agreement.status == AgreementStatus.DRAFT
+            else None,
             "agreement_actions": workflow.available(agreement, request.user, ["activate", "close"])
             if agreement
             else {},
@@ -644,7 +652,7 @@ def project_detail(request, pk):
             "reports": _page(request, selectors.reports_for_project(project=project)),
             "can_report": request.user.has_perm("projects.start_report", project)
             and agreement is not None
-            and agreement.status == "active",
+            and agreement.status == AgreementStatus.ACTIVE,
             "report_form": forms.ReportStartForm(),
         },
     )
@@ -754,7 +762,7 @@ def report_detail(request, pk):
             "cost_form": cost_form if can_edit else None,
             "back_form": back_form if can_review else None,
             "can_submit": workflow.available(report, request.user, ["submit"])["submit"],
-            "can_review": can_review and report.status == "submitted",
+            "can_review": can_review and report.status == ReportStatus.SUBMITTED,
             "history": audit.history(report, public_only=not can_review),
         },
     )
