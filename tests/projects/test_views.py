@@ -264,3 +264,23 @@ def test_call_manage_and_proposal_list_queries_do_not_grow(login, django_assert_
     client.get(url)
     with django_assert_max_num_queries(24):
         assert client.get(url).status_code == 200
+
+
+def test_exports_of_proposals_scores_and_reports_for_staff_only(login):
+    call, first, second, _seats = ranked_call()
+    client = login(call.staff)
+    proposals = client.get(reverse("projects:export", kwargs={"kind": "codesign_proposals", "fmt": "csv"}))
+    body = proposals.content.decode("utf-8-sig")
+    assert proposals.status_code == 200 and first.protocol.display_number in body and second.organisation.name in body
+    scores = client.get(reverse("projects:export", kwargs={"kind": "codesign_scores", "fmt": "csv"}))
+    assert scores.status_code == 200 and "Motivazione Qualità della proposta progettuale" in scores.content.decode(
+        "utf-8-sig"
+    )
+    reports = client.get(reverse("projects:export", kwargs={"kind": "codesign_reports", "fmt": "csv"}))
+    assert reports.status_code == 200
+    assert (
+        login(first.operator)
+        .get(reverse("projects:export", kwargs={"kind": "codesign_scores", "fmt": "csv"}))
+        .status_code
+        == 404
+    )
