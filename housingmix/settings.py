@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "housingmix.portal",
     "properties",
     "applications",
+    "projects",
     "beneficiaries",
     "demo",
 ]

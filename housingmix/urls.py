@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path(_("identita-digitale/"), include("housingmix.identity.urls")),
     path(_("istruttoria/"), include("applications.review.urls")),
     path(_("registro-alloggi/"), include("properties.urls")),
+    path(_("coprogettazione/"), include("projects.urls")),
     path(_("beneficiari/"), include("beneficiaries.urls")),
     path(_("privacy/"), core_views.static_page, {"template": "pages/privacy.html"}, name="privacy"),
     path(_("accessibilita/"), core_views.static_page, {"template": "pages/accessibility.html"}, name="accessibility"),

@@ -38,6 +38,13 @@ def world():
         "token": "token-di-prova",
         "name": "start_assessment",
         "entry_pk": "1",
+        # Co-design (projects): any record id, an action, a step, an export.
+        "doc": "1",
+        "call": "1",
+        "member": "1",
+        "action": "publish",
+        "step": "body",
+        "kind": "codesign_proposals",
     }
     users = {
         "offerer": application.created_by,
