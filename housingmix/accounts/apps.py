@@ -18,5 +18,17 @@ class AccountsConfig(AppConfig):
         from .models import Membership, Organisation, User
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
+
+        from django.utils.translation import gettext_lazy as _
+
+        from housingmix.core import audit
+
+        audit.register(
+            {
+                "account.two_factor_enrolled": audit.Verb(_("Verifica in due passaggi attivata")),
+                "account.recovery_code_used": audit.Verb(_("Accesso con un codice di recupero")),
+                "account.two_factor_reset": audit.Verb(_("Verifica in due passaggi azzerata")),
+            }
+        )
         auditlog.register(Organisation)
         auditlog.register(Membership)
