@@ -62,9 +62,7 @@ def test_staff_enrol_at_the_first_login_and_then_reach_the_review(client):
     assert "Il codice non è corretto o è scaduto" in wrong.content.decode()
     assert client.get("/istruttoria/").status_code == 302
     # Ten seconds later (django-otp makes a wrong code wait before the next one: see below).
-    TOTPDevice.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=timezone.now() - timedelta(seconds=10)
-    )
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(seconds=10))
 
     done = client.post(TWO_FACTOR, {"token": code_of(device), "next": "/istruttoria/"})
     assert done.status_code == 200
