@@ -70,6 +70,7 @@ EXPECTED = {
     "account_signup": "200 R R R R R R R R R",
     "accounts:area": "L 200 200 200 200 200 200 200 200 200",
     "accounts:organisation_create": "L 200 200 200 R R R R R R",
+    "accounts:two_factor": "L R R R R R R R R R",
     "accounts:organisation_detail": "L 200 404 404 404 404 200 404 404 404",
     "admin:account_emailaddress_add": "A A A A A A 403 A 403 403",
     "admin:account_emailaddress_change": "A A A A A A 403 A 403 403",
