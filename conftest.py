@@ -63,3 +63,25 @@ def committing_client(client, django_capture_on_commit_callbacks):
 
     client.request = request
     return client
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on_force_login(monkeypatch):
+    """``client.force_login(user)`` stands for a whole login: for accounts that need a second factor
+    (accounts.two_factor) it also gives the session a verified authenticator app, as a real login
+    followed by the code would. Tests of the second factor itself log in through the login form."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from housingmix.accounts.two_factor import requires_two_factor
+        from tests.accounts.two_factor_helpers import session_verify
+
+        if requires_two_factor(user):
+            session = self.session
+            session_verify(session, user)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -23,11 +23,19 @@ def is_draft(user, application):
     return application is not None and application.is_draft
 
 
-rules.add_perm("applications.view_record", is_application_owner | is_ambito_staff)
+@rules.predicate
+def is_submitted(user, application):
+    return application is not None and not application.is_draft
+
+
+# A draft is the offerer's alone until it is submitted: nobody else reads it or its files, staff
+# included (there is no back-office way to open a draft either). Once presented, the Ambito's
+# staff read the record, and each reading is audited.
+rules.add_perm("applications.view_record", is_application_owner | (is_ambito_staff & is_submitted))
 rules.add_perm("applications.edit_draft", is_application_owner & is_draft)
 rules.add_perm("applications.submit", is_application_owner & is_draft)
 rules.add_perm("applications.withdraw_application", is_application_owner)
-rules.add_perm("applications.download_files", is_application_owner | is_ambito_staff)
+rules.add_perm("applications.download_files", is_application_owner | (is_ambito_staff & is_submitted))
 
 
 # --- Review (istruttoria) -------------------------------------------------------
@@ -51,11 +59,6 @@ def is_assigned_reviewer(user, application):
         and application.assigned_to_id is not None
         and application.assigned_to_id == user.pk
     )
-
-
-@rules.predicate
-def is_submitted(user, application):
-    return application is not None and not application.is_draft
 
 
 is_reviewer = is_ambito_staff | (is_social_worker & is_assigned_reviewer)

@@ -8,6 +8,7 @@ from housingmix.core.documents import GeneratedDocument, documents_of
 from properties.models import HousingUnit
 
 from .models import RECEIPT_JOB, Application, ApplicationStatus, Attachment, AttachmentKind
+from .rules import is_application_owner
 
 
 def _owned_by(user: User) -> Q:
@@ -33,9 +34,17 @@ def application_get_for_user(*, user: User, reference) -> Application | None:
         .filter(reference=reference)
         .first()
     )
-    if application is None or not user.has_perm("applications.view_record", application):
+    if application is None or not _readable(user, application, "applications.view_record"):
         return None
     return application
+
+
+def _readable(user: User, application: Application, perm: str) -> bool:
+    """``perm`` on ``application``; a draft only for its owner, whatever the account (a superuser's
+    ``has_perm`` answers True to everything, so the draft rule is checked here as well)."""
+    if application.is_draft and not is_application_owner(user, application):
+        return False
+    return user.has_perm(perm, application)
 
 
 def application_units(*, application: Application) -> QuerySet[HousingUnit]:
@@ -81,6 +90,6 @@ def generated_document_get_for_user(*, user: User, reference, pk: int) -> Genera
     may download its files (owner, their organisation, Ambito staff); else None, so the
     caller answers 404 both for a document that does not exist and for one of someone else."""
     application = Application.objects.select_related("protocol").filter(reference=reference).first()
-    if application is None or not user.has_perm("applications.download_files", application):
+    if application is None or not _readable(user, application, "applications.download_files"):
         return None
     return documents_of(application).filter(pk=pk).first()

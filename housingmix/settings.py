@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "auditlog",
     "rules.apps.AutodiscoverRulesConfig",
     "django_fsm",
+    # Two-factor authentication for the accounts that read others' data (accounts.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # SPID/CIE OpenID Connect Federation (spid-cie-oidc): entity statements, trust chains
     # and the relying party's authorisation records.
     "spid_cie_oidc.entity",
@@ -83,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then back-office and review URLs ask for the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "housingmix.accounts.two_factor.TwoFactorMiddleware",
     # Pages for logged-in users, and pages that do not say otherwise, are private, no-store.
     "housingmix.core.middleware.CacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,11 +191,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Django's, with an Italian message (see the class).
+    {"NAME": "housingmix.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# The name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = "Housing Mix"
 LOGIN_REDIRECT_URL = "accounts:area"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -16,6 +16,15 @@ class AccountAdapter(DefaultAccountAdapter):
             offerer_signup_complete(user=user, data=form.cleaned_data)
         return user
 
+    def get_login_redirect_url(self, request):
+        """Accounts that need a second factor enrol or verify it first (accounts.two_factor)."""
+        from . import two_factor
+
+        url = super().get_login_redirect_url(request)
+        if two_factor.requires_two_factor(request.user) and not two_factor.is_verified(request):
+            return two_factor.verification_url(url)
+        return url
+
     def send_mail(self, template_prefix: str, email: str, ctx: dict) -> None:
         """Like allauth's, but the message is sent by the worker (core.mail.email_queue)."""
         request = context.request

@@ -45,3 +45,18 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["type"]
     search_fields = ["name", "tax_code", "vat_number"]
     inlines = [MembershipInline]
+
+
+# django-otp's admin shows each device's secret (its QR code) to whoever may change it: nobody
+# else should ever see a second factor. A lost phone is reset with
+# ``manage.py two_factor_reset <e-mail>`` (audited); the person enrols again at the next login.
+def _unregister_otp_devices():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()

@@ -23,5 +23,17 @@ class AccountsConfig(AppConfig):
         post_delete.connect(roles_changed, sender=Group, dispatch_uid="accounts_roles_group_deleted")
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
+
+        from django.utils.translation import gettext_lazy as _
+
+        from housingmix.core import audit
+
+        audit.register(
+            {
+                "account.two_factor_enrolled": audit.Verb(_("Verifica in due passaggi attivata")),
+                "account.recovery_code_used": audit.Verb(_("Accesso con un codice di recupero")),
+                "account.two_factor_reset": audit.Verb(_("Verifica in due passaggi azzerata")),
+            }
+        )
         auditlog.register(Organisation)
         auditlog.register(Membership)

@@ -101,3 +101,12 @@ class OrganisationForm(forms.ModelForm):
         if data.get("membership_role") == MembershipRole.DELEGATE and not data.get("proxy_document"):
             self.add_error("proxy_document", _("Chi agisce come delegato deve allegare la procura."))
         return data
+
+
+class TwoFactorTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Codice"),
+        max_length=20,
+        help_text=_("Le sei cifre che l'app mostra ora, oppure uno dei codici di recupero."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -1,8 +1,10 @@
 """Italian identifiers, checked with python-stdnum / python-codicefiscale."""
 
 from codicefiscale import codicefiscale
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from stdnum.it import iva
 
 
@@ -59,3 +61,15 @@ def validate_runts_number(value: str) -> None:
             _("Il numero di iscrizione al RUNTS deve contenere solo cifre (al massimo 10)."),
             code="invalid_runts",
         )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its message in Italian: Django 5.2 changed the message's msgid and the Italian
+    catalogue it ships has only the old one, so the refusal came in English on Italian pages."""
+
+    def get_error_message(self):
+        return ngettext(
+            "Questa password è troppo corta: deve contenere almeno %(min_length)d carattere.",
+            "Questa password è troppo corta: deve contenere almeno %(min_length)d caratteri.",
+            self.min_length,
+        ) % {"min_length": self.min_length}

@@ -73,3 +73,12 @@ def test_production_settings_hash_passwords_with_a_strong_hasher():
         "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.ScryptPasswordHasher",
     )
+
+
+def test_a_short_password_is_refused_in_italian(client):
+    """Django 5.2's message for a short password has no Italian translation in Django's catalogue:
+    the project's validator says it in Italian (found by tests/core/test_hostile_input.py)."""
+    data = {"email": "corta@example.org", "password1": "Ab1-x", "password2": "Ab1-x"}
+    page = client.post(reverse("account_signup"), data).content.decode()
+    assert "Questa password è troppo corta: deve contenere almeno 10 caratteri." in page
+    assert "too short" not in page

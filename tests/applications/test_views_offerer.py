@@ -339,6 +339,14 @@ def test_staff_reading_a_manifestation_is_audited(client, offerer, open_notice, 
     client.logout()
     staff = UserFactory(staff=True)
     client.force_login(staff)
+    # A draft is the offerer's alone (tests/applications/test_draft_privacy.py) ...
+    assert client.get(application.get_absolute_url()).status_code == 404
+    _login(client, offerer)
+    _fill_complete(client, application, lodi)
+    assert client.post(reverse("applications:summary", kwargs={"ref": application.reference})).status_code == 302
+    client.logout()
+    # ... once submitted, the staff read it and the reading is audited.
+    client.force_login(staff)
     assert client.get(application.get_absolute_url()).status_code == 200
     event = AuditEvent.objects.get(verb="application.viewed")
     assert event.actor == staff and event.object_id == str(application.pk)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from applications.models import Application, ApplicationStatus
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.two_factor_helpers import app_of, code_of
 from tests.browser.conftest import CHROMIUM_ARGS, LOCALES, TIMEOUT_MS  # noqa: F401
 from tests.browser.helpers import assert_no_blocking_violations
 
@@ -31,12 +32,18 @@ def _session(browser, live_server, user):
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    app = app_of(user)  # an app already enrolled: the login asks for its code
     page.goto(live_server.url + reverse("account_login"))
     page.locator('main input[name="login"]').fill(user.email)
     page.locator('main input[name="password"]').fill(PASSWORD)
     page.locator('main form button[type="submit"]').first.click()
     page.wait_for_load_state("load")
     assert "/login" not in page.url, "login failed for %s" % user.email
+    if reverse("accounts:two_factor") in page.url:  # staff and social workers: the second factor
+        page.get_by_label("Codice").fill(code_of(app))
+        page.get_by_role("button", name="Verifica").click()
+        page.wait_for_load_state("load")
+        assert reverse("accounts:two_factor") not in page.url, "second factor refused for %s" % user.email
     return context, page
 
 
