@@ -322,6 +322,16 @@ class Application(TimeStampedModel):
     def declare_not_eligible(self):
         self.decided_at = timezone.now()
 
+    @transition(
+        field=status,
+        source=ApplicationStatus.NOTICE_OF_REFUSAL,
+        target=ApplicationStatus.ELIGIBLE,
+        permission="applications.decide",
+    )
+    def declare_eligible_after_notice(self):
+        """The final act after a preavviso when at least one unit is eligible."""
+        self.decided_at = timezone.now()
+
 
 class AttachmentKind(models.TextChoices):
     ID_DOCUMENT = "id_document", _("Documento d'identità del firmatario")
@@ -598,3 +608,29 @@ class Decision(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.get_kind_display(), self.protocol.display_number)
+
+
+class UnitOutcomeKind(models.TextChoices):
+    ELIGIBLE = "eligible", _("Idoneo")
+    REFUSAL_NOTICE = "refusal_notice", _("Preavviso di diniego")
+    NOT_ELIGIBLE = "not_eligible", _("Non idoneo")
+
+
+class UnitOutcome(models.Model):
+    """The outcome of one unit in one act (Decision): every act lists every unit of the
+    manifestation, so no unit is ever left without an outcome the offerer can read."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="unit_outcomes")
+    unit = models.ForeignKey("properties.HousingUnit", on_delete=models.CASCADE, related_name="review_outcomes")
+    outcome = models.CharField(_("esito"), max_length=20, choices=UnitOutcomeKind.choices)
+    reasons = models.TextField(_("motivazione"), blank=True)
+    carried = models.BooleanField(_("esito di un atto precedente"), default=False)
+
+    class Meta:
+        verbose_name = _("esito dell'alloggio")
+        verbose_name_plural = _("esiti degli alloggi")
+        ordering = ["decision", "unit__position", "unit__pk"]
+        constraints = [models.UniqueConstraint(fields=["decision", "unit"], name="unit_outcome_once_per_act")]
+
+    def __str__(self):
+        return "%s: %s" % (self.unit_id, self.get_outcome_display())

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from properties.models import HousingUnit
 
-from ..models import AttachmentKind, CheckItem, CheckOutcome
+from ..models import AttachmentKind, CheckItem, CheckOutcome, UnitOutcomeKind
 
 OUTCOME_CHOICES = [("", _("Da verificare")), *CheckOutcome.choices]
 INTEGRATION_KINDS = [(k, label) for k, label in AttachmentKind.choices if k != AttachmentKind.SIGNED_SUMMARY]
@@ -126,6 +126,41 @@ class EligibleForm(DecisionForm):
         self.fields["units"].initial = ids
         # Rendered from the loaded list: no query per page view.
         self.fields["units"].choices = [(u.pk, u.display_name) for u in units]
+
+
+class UnitOutcomesForm(StateForm):
+    """One act deciding each unit: an outcome (from ``allowed``) and its reasons per unit."""
+
+    reasons = forms.CharField(
+        label=_("Motivazione dell'atto (sarà comunicata all'offerente)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+    )
+
+    def __init__(self, *args, units, allowed, **kwargs):
+        """``units``: the units to decide (loaded list); ``allowed``: the outcomes possible now."""
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        choices = [("", _("Scegli…"))] + [(k, label) for k, label in UnitOutcomeKind.choices if k in allowed]
+        for unit in self.units:
+            self.fields["outcome_%d" % unit.pk] = forms.ChoiceField(
+                label=_("Esito: %(unit)s") % {"unit": unit.display_name}, choices=choices
+            )
+            self.fields["reasons_%d" % unit.pk] = forms.CharField(
+                label=_("Motivazione per l'alloggio %(unit)s (obbligatoria se non idoneo)")
+                % {"unit": unit.display_name},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+                required=False,
+            )
+
+    def rows(self):
+        return [(u, self["outcome_%d" % u.pk], self["reasons_%d" % u.pk]) for u in self.units]
+
+    def outcomes(self) -> dict[int, tuple[str, str]]:
+        return {
+            u.pk: (self.cleaned_data["outcome_%d" % u.pk], self.cleaned_data["reasons_%d" % u.pk]) for u in self.units
+        }
 
 
 class SiteVisitForm(StateForm):

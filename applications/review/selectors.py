@@ -22,6 +22,7 @@ from ..models import (
     InfoRequest,
     OffererReply,
     ReviewCheck,
+    UnitOutcome,
 )
 from .filters import ReviewQueueFilter, overdue_requests
 
@@ -111,10 +112,30 @@ def review_units(*, application: Application) -> list[HousingUnit]:
         .prefetch_related(Prefetch("review_checks", queryset=ReviewCheck.objects.all(), to_attr="check_list"))
         .order_by("position", "pk")
     )
+    outcomes = unit_outcomes_current(application)
     for unit in units:
+        unit.current_outcome = outcomes.get(unit.pk)
         unit.checks = {c.item: c for c in unit.check_list}
         unit.fit = unit_fit(unit)
         unit.checklist = [(value, label, unit.checks.get(value)) for value, label in CheckItem.choices]
+    return units
+
+
+def unit_outcomes_current(application: Application) -> dict:
+    """The latest outcome of each unit of ``application`` (unit pk -> UnitOutcome), from its acts; one query."""
+    current = {}
+    rows = UnitOutcome.objects.filter(decision__application=application).select_related("decision__protocol")
+    for row in rows.order_by("decision__decided_at", "decision__pk"):
+        current[row.unit_id] = row
+    return current
+
+
+def offerer_units(*, application: Application) -> list[HousingUnit]:
+    """The offerer's units, each with its latest outcome (``current_outcome``)."""
+    outcomes = unit_outcomes_current(application)
+    units = list(application.units.select_related("comune").order_by("position", "pk"))
+    for unit in units:
+        unit.current_outcome = outcomes.get(unit.pk)
     return units
 
 
@@ -171,6 +192,7 @@ def offerer_review_context(*, application: Application) -> dict:
     """What the offerer sees of the review: public history, requests, decisions, communications."""
     return {
         "history": application_history(application=application, public_only=True),
+        "units": offerer_units(application=application),
         "open_request": application.info_requests.filter(closed_at__isnull=True).order_by("-created_at").first(),
         "requests": list(application.info_requests.select_related("protocol")),
         "replies": list(application.replies.select_related("protocol").prefetch_related("attachments")),

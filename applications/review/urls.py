@@ -23,6 +23,7 @@ urlpatterns = [
     path(_("<uuid:ref>/riapri/"), views.reconsider, name="reconsider"),
     path(_("<uuid:ref>/idonea/"), views.eligible, name="eligible"),
     path(_("<uuid:ref>/non-idonea/"), views.not_eligible, name="not_eligible"),
+    path(_("<uuid:ref>/esiti/"), views.outcomes, name="outcomes"),
     path(_("<uuid:ref>/allegati/<int:pk>/"), views.attachment, name="attachment"),
     path(_("<uuid:ref>/foto-sopralluogo/<int:pk>/"), views.visit_photo, name="visit_photo"),
     path(_("<uuid:ref>/documenti/<int:pk>/"), views.document, name="document"),

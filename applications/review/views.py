@@ -21,7 +21,7 @@ from housingmix.core import charts, workflow
 from housingmix.core.exports import views as export_views
 from housingmix.core.files import private_file_response
 
-from ..models import OPEN_REVIEW_STATUSES, ApplicationStatus
+from ..models import OPEN_REVIEW_STATUSES, ApplicationStatus, UnitOutcomeKind
 from ..selectors import application_get_for_user
 from . import selectors as review_selectors
 from . import services as review
@@ -36,6 +36,7 @@ from .forms import (
     ProposalForm,
     ReasonForm,
     SiteVisitForm,
+    UnitOutcomesForm,
 )
 
 PAGE_SIZE = 25
@@ -148,6 +149,7 @@ def _detail_context(request, application, **bound) -> dict:
         eligible_form=bound.get("eligible_form")
         or EligibleForm(initial=state, units=context["units"], prefix="eligible"),
         not_eligible_form=bound.get("not_eligible_form") or DecisionForm(initial=state, prefix="not_eligible"),
+        outcomes_form=bound.get("outcomes_form") or _outcomes_form(application, context["units"], initial=state),
         checklist_forms=[
             (
                 unit,
@@ -159,6 +161,52 @@ def _detail_context(request, application, **bound) -> dict:
         ],
     )
     return context
+
+
+def _outcomes_form(application, units, data=None, **kwargs):
+    """The per-unit act possible in the current state, or None (no decision possible now)."""
+    if application.status == ApplicationStatus.NOTICE_OF_REFUSAL:
+        current = review_selectors.unit_outcomes_current(application)
+        units = [u for u in units if not (u.pk in current and current[u.pk].outcome == UnitOutcomeKind.ELIGIBLE)]
+        allowed = {UnitOutcomeKind.ELIGIBLE, UnitOutcomeKind.NOT_ELIGIBLE}
+    elif application.status == ApplicationStatus.SITE_VISIT:
+        allowed = {UnitOutcomeKind.ELIGIBLE, UnitOutcomeKind.REFUSAL_NOTICE}
+    elif application.status == ApplicationStatus.UNDER_REVIEW:
+        allowed = {UnitOutcomeKind.REFUSAL_NOTICE}
+    else:
+        return None
+    return UnitOutcomesForm(data, units=units, allowed=allowed, prefix="outcomes", **kwargs)
+
+
+@login_required
+@require_POST
+def outcomes(request, ref):
+    application = _application(request, ref)
+    form = _outcomes_form(
+        application, application.units.select_related("comune").order_by("position", "pk"), request.POST
+    )
+    if form is None:
+        messages.error(
+            request,
+            _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
+            % {"state": application.get_status_display()},
+        )
+        return redirect(application_url(application))
+    return _run(
+        request,
+        application,
+        form,
+        "outcomes_form",
+        lambda d: review.units_decide(
+            application=application,
+            by=request.user,
+            reasons=d["reasons"],
+            outcomes=form.outcomes(),
+            expected_status=_expected(d),
+        ),
+        _("Esito registrato per ogni alloggio: la comunicazione è stata protocollata e inviata all'offerente."),
+        anchor="#esiti",
+    )
 
 
 @login_required
