@@ -203,19 +203,46 @@ class SiteVisitForm(StateForm):
 
 
 class OffererReplyForm(forms.Form):
-    """An integrazione or observations: text and up to three new documents."""
+    """An integrazione or observations: text and up to three new documents, each with its kind
+    (chosen on purpose: the menu starts on a neutral "Scegli…") and, optionally, its unit."""
+
+    ORDINALS = {1: _("primo"), 2: _("secondo"), 3: _("terzo")}
 
     text = forms.CharField(label=_("Testo"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, required=False)
-    kind_1 = forms.ChoiceField(label=_("Tipo del primo documento"), choices=INTEGRATION_KINDS, required=False)
-    file_1 = forms.FileField(label=_("Primo documento (PDF, JPEG, PNG o P7M)"), required=False)
-    kind_2 = forms.ChoiceField(label=_("Tipo del secondo documento"), choices=INTEGRATION_KINDS, required=False)
-    file_2 = forms.FileField(label=_("Secondo documento"), required=False)
-    kind_3 = forms.ChoiceField(label=_("Tipo del terzo documento"), choices=INTEGRATION_KINDS, required=False)
-    file_3 = forms.FileField(label=_("Terzo documento"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_choices = [("", _("Tutta la manifestazione"))] + [(str(u.pk), u.display_name) for u in units]
+        for i, ordinal in self.ORDINALS.items():
+            self.fields["file_%d" % i] = forms.FileField(
+                label=_("Documento %(n)s (PDF, JPEG, PNG o P7M)") % {"n": ordinal}, required=False
+            )
+            self.fields["kind_%d" % i] = forms.ChoiceField(
+                label=_("Tipo del documento %(n)s") % {"n": ordinal},
+                choices=[("", _("Scegli…")), *INTEGRATION_KINDS],
+                required=False,
+            )
+            if len(unit_choices) > 1:
+                self.fields["unit_%d" % i] = forms.ChoiceField(
+                    label=_("Alloggio a cui si riferisce il documento %(n)s") % {"n": ordinal},
+                    choices=unit_choices,
+                    required=False,
+                )
+
+    def clean(self):
+        data = super().clean()
+        for i in self.ORDINALS:
+            if data.get("file_%d" % i) and not data.get("kind_%d" % i):
+                self.add_error("kind_%d" % i, _("Scegli il tipo di documento."))
+        return data
 
     def uploads(self):
         return [
-            (self.cleaned_data["file_%d" % i], self.cleaned_data.get("kind_%d" % i) or AttachmentKind.OTHER)
-            for i in (1, 2, 3)
+            (
+                self.cleaned_data["file_%d" % i],
+                self.cleaned_data["kind_%d" % i],
+                int(self.cleaned_data["unit_%d" % i]) if self.cleaned_data.get("unit_%d" % i) else None,
+            )
+            for i in self.ORDINALS
             if self.cleaned_data.get("file_%d" % i)
         ]

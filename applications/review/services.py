@@ -324,16 +324,24 @@ def info_request_create(
     return request
 
 
-def _store_integrations(*, application: Application, by: User, uploads: Iterable[tuple[Any, str]]) -> list[Attachment]:
+def _store_integrations(*, application: Application, by: User, uploads: Iterable[tuple]) -> list[Attachment]:
     """New attachments marked ``is_integration``: what was filed before is never touched.
-    Every file is checked before any is stored, so a refused file leaves nothing behind."""
+    Every file is checked before any is stored, so a refused file leaves nothing behind.
+    ``uploads``: (file, kind) or (file, kind, unit pk or None) for a document about one unit."""
     from housingmix.core import uploads as store
 
-    accepted = [(store.accept(upload, policy=store.DOCUMENTS), kind) for upload, kind in uploads]
+    unit_ids = set(application.units.values_list("pk", flat=True))
+    accepted = []
+    for upload, kind, *rest in uploads:
+        unit_id = rest[0] if rest else None
+        if unit_id is not None and unit_id not in unit_ids:
+            raise ValidationError(_("L'alloggio indicato non fa parte della manifestazione."))
+        accepted.append((store.accept(upload, policy=store.DOCUMENTS), kind, unit_id))
     stored = []
-    for item, kind in accepted:
+    for item, kind, unit_id in accepted:
         attachment = Attachment(
             application=application,
+            unit_id=unit_id,
             kind=kind if kind in AttachmentKind.values else AttachmentKind.OTHER,
             filename=item.filename,
             content_type=item.mime,

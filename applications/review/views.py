@@ -516,8 +516,10 @@ def _offerer_context(application, **bound) -> dict:
     context = review_selectors.offerer_review_context(application=application)
     context.update(
         application=application,
-        integration_form=bound.get("integration_form") or OffererReplyForm(prefix="integration"),
-        observations_form=bound.get("observations_form") or OffererReplyForm(prefix="observations"),
+        integration_form=bound.get("integration_form")
+        or OffererReplyForm(prefix="integration", units=context["units"]),
+        observations_form=bound.get("observations_form")
+        or OffererReplyForm(prefix="observations", units=context["units"]),
         can_integrate=application.status == ApplicationStatus.INFO_REQUESTED and context["open_request"] is not None,
         can_observe=application.status == ApplicationStatus.NOTICE_OF_REFUSAL and context["refusal_notice"] is not None,
     )
@@ -534,7 +536,9 @@ def offerer_status(request, ref):
 
 def _offerer_post(request, ref, *, prefix: str, key: str, call, success: str):
     application = _owned(request, ref)
-    form = OffererReplyForm(request.POST, request.FILES, prefix=prefix)
+    form = OffererReplyForm(
+        request.POST, request.FILES, prefix=prefix, units=application.units.order_by("position", "pk")
+    )
     if form.is_valid():
         try:
             call(application, form)
