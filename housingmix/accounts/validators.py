@@ -1,7 +1,9 @@
 """Italian identifiers, checked with python-stdnum / python-codicefiscale."""
 
 from codicefiscale import codicefiscale
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import iva
 
@@ -59,3 +61,49 @@ def validate_runts_number(value: str) -> None:
             _("Il numero di iscrizione al RUNTS deve contenere solo cifre (al massimo 10)."),
             code="invalid_runts",
         )
+
+
+# --- Password validators with the portal's own messages ---------------------------------
+# Django 5.2 changed the msgids of some validator messages ("…at least %d character") and
+# its Italian catalogue has not caught up, so the Italian sign-up page showed them in English.
+# These subclasses keep Django's checks and give every message an Italian msgid of the portal.
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    def get_error_message(self):
+        return ngettext(
+            "Questa password è troppo corta: deve contenere almeno %(min_length)d carattere.",
+            "Questa password è troppo corta: deve contenere almeno %(min_length)d caratteri.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+    def get_help_text(self):
+        return ngettext(
+            "La password deve contenere almeno %(min_length)d carattere.",
+            "La password deve contenere almeno %(min_length)d caratteri.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def get_error_message(self):
+        return gettext("La password è troppo simile al campo «%(verbose_name)s».")
+
+    def get_help_text(self):
+        return gettext("La password non può essere troppo simile ai tuoi dati personali.")
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self):
+        return gettext("Questa password è troppo comune.")
+
+    def get_help_text(self):
+        return gettext("La password non può essere una password di uso comune.")
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self):
+        return gettext("Questa password è composta solo da cifre.")
+
+    def get_help_text(self):
+        return gettext("La password non può essere composta solo da cifre.")
