@@ -634,3 +634,20 @@ class UnitOutcome(models.Model):
 
     def __str__(self):
         return "%s: %s" % (self.unit_id, self.get_outcome_display())
+
+
+class CommunicationRead(models.Model):
+    """When a person first opened a communication (a generated letter) of their manifestation:
+    the inbox marks the others as unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey("core.GeneratedDocument", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("letta il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comunicazione letta")
+        verbose_name_plural = _("comunicazioni lette")
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="communication_read_once")]
+
+    def __str__(self):
+        return "%s: %s" % (self.user_id, self.document_id)

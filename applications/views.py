@@ -13,6 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,6 +90,15 @@ def application_list(request):
         "applications/application_list.html",
         {"page_obj": page, "open_notices": [n for n in notices if n.is_open]},
     )
+
+
+@login_required
+def inbox(request):
+    """Every communication received for the user's manifestations, newest first, unread marked."""
+    page = Paginator(selectors.inbox_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(request, "applications/inbox.html", {"page_obj": page})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @login_required

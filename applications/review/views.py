@@ -23,6 +23,7 @@ from housingmix.core.files import private_file_response
 
 from ..models import OPEN_REVIEW_STATUSES, ApplicationStatus, UnitOutcomeKind
 from ..selectors import application_get_for_user
+from ..services import communication_mark_read
 from . import selectors as review_selectors
 from . import services as review
 from .forms import (
@@ -590,4 +591,5 @@ def offerer_document(request, ref, pk: int):
     item = review_selectors.generated_document_get(application=application, pk=pk)
     if item is None:
         raise Http404
+    communication_mark_read(user=request.user, document=item)
     return private_file_response(item.file, filename=item.filename, content_type="application/pdf", inline=False)
