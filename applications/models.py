@@ -544,11 +544,35 @@ class OffererReply(models.Model):
         return self.protocol.display_number
 
 
+class SiteVisitPlan(models.Model):
+    """A planned sopralluogo: date and time, the units to visit; the offerer is told in advance
+    (e-mail with an iCalendar attachment, and their area)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visit_plans")
+    units = models.ManyToManyField("properties.HousingUnit", related_name="+", verbose_name=_("alloggi da visitare"))
+    starts_at = models.DateTimeField(_("data e ora del sopralluogo"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durata prevista (minuti)"), default=60)
+    notes = models.TextField(_("indicazioni per l'offerente"), blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("programmato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sopralluogo programmato")
+        verbose_name_plural = _("sopralluoghi programmati")
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self):
+        return "%s %s" % (self.application_id, self.starts_at.isoformat())
+
+
 class SiteVisit(models.Model):
     """A sopralluogo: when, who attended, the outcome of each checklist item and photos."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="site_visits")
     visit_date = models.DateField(_("data del sopralluogo"))
+    units = models.ManyToManyField(
+        "properties.HousingUnit", blank=True, related_name="+", verbose_name=_("alloggi visitati")
+    )
     attendees = models.TextField(_("presenti"))
     outcomes = models.JSONField(_("esiti"), default=list, blank=True)
     summary = models.TextField(_("esito complessivo"), blank=True)

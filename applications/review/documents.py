@@ -72,6 +72,9 @@ def communication_html(*, kind: str, source_id: int) -> tuple[str, str, str]:
             UnitOutcomeKind=UnitOutcomeKind,
             fits=[(u, unit_fit(u)) for u in units],
             visit_rows=_visit_rows(source) if isinstance(source, SiteVisit) else [],
+            visited_units=list(source.units.select_related("comune").order_by("position", "pk"))
+            if isinstance(source, SiteVisit)
+            else [],
             GeneratedKind=GeneratedKind,
             DecisionKind=DecisionKind,
         )

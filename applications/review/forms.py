@@ -174,8 +174,16 @@ class SiteVisitForm(StateForm):
     photo_1 = forms.FileField(label=_("Fotografia (JPEG o PNG)"), required=False)
     photo_2 = forms.FileField(label=_("Altra fotografia"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.units = list(units)
+        if self.units:
+            self.fields["units"] = forms.MultipleChoiceField(
+                label=_("Alloggi visitati"),
+                choices=[(str(u.pk), u.display_name) for u in self.units],
+                initial=[str(u.pk) for u in self.units],
+                widget=forms.CheckboxSelectMultiple,
+            )
         for value, label in CheckItem.choices:
             self.fields["outcome_%s" % value] = forms.ChoiceField(label=label, choices=OUTCOME_CHOICES, required=False)
             self.fields["note_%s" % value] = forms.CharField(
@@ -200,6 +208,47 @@ class SiteVisitForm(StateForm):
 
     def photos(self):
         return [f for f in (self.cleaned_data.get("photo_1"), self.cleaned_data.get("photo_2")) if f]
+
+    def chosen_units(self):
+        """The units ticked (None: the form offers no choice, every unit)."""
+        if "units" not in self.fields:
+            return None
+        wanted = set(self.cleaned_data["units"])
+        return [u for u in self.units if str(u.pk) in wanted]
+
+
+class SiteVisitPlanForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Data e ora del sopralluogo"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    notes = forms.CharField(
+        label=_("Indicazioni per l'offerente (facoltative)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        self.fields["units"] = forms.MultipleChoiceField(
+            label=_("Alloggi da visitare"),
+            choices=[(str(u.pk), u.display_name) for u in self.units],
+            initial=[str(u.pk) for u in self.units],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Il sopralluogo si programma per una data futura."))
+        return value
+
+    def chosen_units(self):
+        wanted = set(self.cleaned_data["units"])
+        return [u for u in self.units if str(u.pk) in wanted]
 
 
 class OffererReplyForm(forms.Form):

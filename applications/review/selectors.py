@@ -193,6 +193,7 @@ def offerer_review_context(*, application: Application) -> dict:
     return {
         "history": application_history(application=application, public_only=True),
         "units": offerer_units(application=application),
+        "visit_plans": list(application.visit_plans.prefetch_related("units")),
         "open_request": application.info_requests.filter(closed_at__isnull=True).order_by("-created_at").first(),
         "requests": list(application.info_requests.select_related("protocol")),
         "replies": list(application.replies.select_related("protocol").prefetch_related("attachments")),
@@ -249,3 +250,7 @@ def review_dashboard(*, today=None) -> dict:
         .order_by("-total")
     )
     return {"by_state": by_state, "by_comune": by_comune, "overdue": overdue, "per_reviewer": per_reviewer}
+
+
+def visit_plan_get(*, application: Application, pk: int):
+    return application.visit_plans.filter(pk=pk).first()

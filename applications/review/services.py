@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
 from housingmix.core import audit, outbox, protocol, uploads, workflow
-from housingmix.core.calendar import add_working_days
+from housingmix.core.calendar import add_working_days, event_ics
 from housingmix.core.documents import document_store
 from housingmix.core.mail import email_queue
 from properties.models import HousingUnit
@@ -48,6 +48,7 @@ from ..models import (
     ReviewCheck,
     SiteVisit,
     SiteVisitPhoto,
+    SiteVisitPlan,
     UnitOutcome,
     UnitOutcomeKind,
 )
@@ -476,9 +477,11 @@ def site_visit_record(
     outcomes: dict[str, tuple[str, str]],
     summary: str = "",
     photos: Iterable[Any] = (),
+    units: Iterable[HousingUnit] | None = None,
     expected_status: str | None = None,
 ) -> SiteVisit:
-    """Record a sopralluogo; from UNDER_REVIEW the manifestation moves to SITE_VISIT.
+    """Record a sopralluogo of ``units`` (default: every unit); from UNDER_REVIEW the
+    manifestation moves to SITE_VISIT.
 
     ``outcomes`` maps checklist item to (outcome, note). Photos are checked by content.
     Queues the visit report PDF.
@@ -513,6 +516,7 @@ def site_visit_record(
     accepted = [uploads.accept(upload, policy=uploads.IMAGES) for upload in photos]
     visit.full_clean()
     visit.save()
+    visit.units.set(_units_of(locked, units))
     for item in accepted:
         photo = SiteVisitPhoto(visit=visit, content_type=item.mime, sha256=item.sha256)
         uploads.store(photo, item)
@@ -525,6 +529,96 @@ def site_visit_record(
     )
     review_jobs_request(application=locked, kind=GeneratedKind.SITE_VISIT_REPORT, source_id=visit.pk)
     return visit
+
+
+def _units_of(application: Application, units: Iterable[HousingUnit] | None) -> list[HousingUnit]:
+    """``units`` checked to be the manifestation's (None: all of them); at least one."""
+    own = list(application.units.order_by("position", "pk"))
+    if units is None:
+        return own
+    wanted = {u.pk for u in units}
+    chosen = [u for u in own if u.pk in wanted]
+    if not chosen or len(chosen) != len(wanted):
+        raise ValidationError({"units": _("Scegli uno o più alloggi della manifestazione.")})
+    return chosen
+
+
+def visit_plan_ics(plan: SiteVisitPlan) -> bytes:
+    """The planned visit as an iCalendar event (e-mail attachment and download)."""
+    units = list(plan.units.select_related("comune").order_by("position", "pk"))
+    with translation.override("it"):
+        return event_ics(
+            uid="sopralluogo-%d@%s" % (plan.pk, settings.SITE_URL.split("://", 1)[-1]),
+            start=plan.starts_at,
+            end=plan.starts_at + timedelta(minutes=plan.duration_minutes),
+            summary=_("Sopralluogo Housing Mix - manifestazione prot. %(number)s")
+            % {"number": plan.application.protocol_number},
+            location="; ".join("%s%s" % (u.display_name, ", %s" % u.comune.name if u.comune_id else "") for u in units),
+            description=plan.notes,
+        )
+
+
+@transaction.atomic
+def site_visit_plan(
+    *,
+    application: Application,
+    by: User,
+    starts_at,
+    units: Iterable[HousingUnit] | None = None,
+    notes: str = "",
+    duration_minutes: int = 60,
+) -> SiteVisitPlan:
+    """Plan a sopralluogo of ``units`` and tell the offerer in advance: an e-mail with the
+    event as an iCalendar attachment, and the date in their area (history and status page)."""
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Il sopralluogo si programma per una data futura.")})
+    locked = _lock(application, None)
+    _check_can_review(locked, by)
+    if locked.status not in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT):
+        raise ValidationError(
+            _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
+            % {"state": locked.get_status_display()}
+        )
+    chosen = _units_of(locked, units)
+    plan = SiteVisitPlan(
+        application=locked,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        notes=(notes or "").strip(),
+        planned_by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    plan.units.set(chosen)
+    when = timezone.localtime(starts_at)
+    audit.record(
+        target=locked,
+        verb="application.site_visit_planned",
+        by=by,
+        data={"plan": plan.pk, "starts_at": starts_at.isoformat(), "units": [u.pk for u in chosen]},
+    )
+    to = _offerer_address(locked)
+    if to:
+        with translation.override("it"):
+            link = settings.SITE_URL + reverse("review:offerer_status", kwargs={"ref": locked.reference})
+        body = _(
+            "Ti comunichiamo che il sopralluogo degli alloggi indicati è programmato per il %(date)s alle %(time)s:\n"
+            "%(units)s\n\n%(notes)s\nIn allegato trovi l'appuntamento da aggiungere al tuo calendario."
+        ) % {
+            "date": when.strftime("%d/%m/%Y"),
+            "time": when.strftime("%H:%M"),
+            "units": "\n".join("- %s" % u.display_name for u in chosen),
+            "notes": plan.notes,
+        }
+        message = EmailMultiAlternatives(
+            subject=_subject(locked, _("Sopralluogo programmato")),
+            body="%s\n\n%s\n%s\n" % (body, _("Trovi i dettagli e le comunicazioni nella tua area personale:"), link),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+        )
+        message.attach("sopralluogo.ics", visit_plan_ics(plan), "text/calendar")
+        email_queue(message)
+    return plan
 
 
 # --- The reviewer's proposal ----------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path(_("<uuid:ref>/richiesta-integrazione/"), views.info_request, name="info_request"),
     path(_("<uuid:ref>/riprendi/"), views.resume, name="resume"),
     path(_("<uuid:ref>/sopralluogo/"), views.site_visit, name="site_visit"),
+    path(_("<uuid:ref>/sopralluogo/programma/"), views.visit_plan, name="visit_plan"),
     path(_("<uuid:ref>/preavviso-diniego/"), views.refusal_notice, name="refusal_notice"),
     path(_("<uuid:ref>/riapri/"), views.reconsider, name="reconsider"),
     path(_("<uuid:ref>/idonea/"), views.eligible, name="eligible"),
@@ -32,4 +33,5 @@ urlpatterns = [
     path(_("mie/<uuid:ref>/integrazione/"), views.offerer_integration, name="offerer_integration"),
     path(_("mie/<uuid:ref>/osservazioni/"), views.offerer_observations, name="offerer_observations"),
     path(_("mie/<uuid:ref>/documenti/<int:pk>/"), views.offerer_document, name="offerer_document"),
+    path(_("mie/<uuid:ref>/sopralluoghi/<int:pk>.ics"), views.offerer_visit_ics, name="offerer_visit_ics"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -37,6 +37,7 @@ from .forms import (
     ProposalForm,
     ReasonForm,
     SiteVisitForm,
+    SiteVisitPlanForm,
     UnitOutcomesForm,
 )
 
@@ -144,7 +145,8 @@ def _detail_context(request, application, **bound) -> dict:
         info_request_form=bound.get("info_request_form")
         or InfoRequestForm(initial={**state, "deadline": review.info_request_deadline()}, prefix="info"),
         resume_form=bound.get("resume_form") or ReasonForm(initial=state, prefix="resume"),
-        visit_form=bound.get("visit_form") or SiteVisitForm(initial=state, prefix="visit"),
+        visit_form=bound.get("visit_form") or SiteVisitForm(initial=state, prefix="visit", units=context["units"]),
+        plan_form=bound.get("plan_form") or SiteVisitPlanForm(prefix="plan", units=context["units"]),
         refusal_form=bound.get("refusal_form") or DecisionForm(initial=state, prefix="refusal"),
         reconsider_form=bound.get("reconsider_form") or ReasonForm(initial=state, prefix="reconsider"),
         eligible_form=bound.get("eligible_form")
@@ -360,7 +362,9 @@ def resume(request, ref):
 @require_POST
 def site_visit(request, ref):
     application = _application(request, ref)
-    form = SiteVisitForm(request.POST, request.FILES, prefix="visit")
+    form = SiteVisitForm(
+        request.POST, request.FILES, prefix="visit", units=application.units.order_by("position", "pk")
+    )
     return _run(
         request,
         application,
@@ -374,9 +378,31 @@ def site_visit(request, ref):
             outcomes=form.outcomes(),
             summary=d["summary"],
             photos=form.photos(),
+            units=form.chosen_units(),
             expected_status=_expected(d),
         ),
         _("Sopralluogo registrato."),
+    )
+
+
+@login_required
+@require_POST
+def visit_plan(request, ref):
+    application = _application(request, ref)
+    form = SiteVisitPlanForm(request.POST, prefix="plan", units=application.units.order_by("position", "pk"))
+    return _run(
+        request,
+        application,
+        form,
+        "plan_form",
+        lambda d: review.site_visit_plan(
+            application=application,
+            by=request.user,
+            starts_at=d["starts_at"],
+            units=form.chosen_units(),
+            notes=d["notes"],
+        ),
+        _("Sopralluogo programmato: l'offerente riceve la data per e-mail, con l'appuntamento da calendario."),
     )
 
 
@@ -593,3 +619,16 @@ def offerer_document(request, ref, pk: int):
         raise Http404
     communication_mark_read(user=request.user, document=item)
     return private_file_response(item.file, filename=item.filename, content_type="application/pdf", inline=False)
+
+
+@login_required
+def offerer_visit_ics(request, ref, pk: int):
+    """The planned visit as an iCalendar file, for the offerer's calendar."""
+    application = _owned(request, ref)
+    plan = review_selectors.visit_plan_get(application=application, pk=pk)
+    if plan is None:
+        raise Http404
+    response = HttpResponse(review.visit_plan_ics(plan), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sopralluogo-%d.ics"' % plan.pk
+    patch_cache_control(response, private=True, no_store=True)
+    return response
