@@ -255,32 +255,33 @@ class OffererReplyForm(forms.Form):
     """An integrazione or observations: text and up to three new documents, each with its kind
     (chosen on purpose: the menu starts on a neutral "Scegli…") and, optionally, its unit."""
 
-    ORDINALS = {1: _("primo"), 2: _("secondo"), 3: _("terzo")}
+    # (file label, kind label, unit label) of each of the three documents.
+    LABELS = {
+        1: (
+            _("Primo documento (PDF, JPEG, PNG o P7M)"),
+            _("Tipo del primo documento"),
+            _("Alloggio del primo documento"),
+        ),
+        2: (_("Secondo documento"), _("Tipo del secondo documento"), _("Alloggio del secondo documento")),
+        3: (_("Terzo documento"), _("Tipo del terzo documento"), _("Alloggio del terzo documento")),
+    }
 
     text = forms.CharField(label=_("Testo"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         unit_choices = [("", _("Tutta la manifestazione"))] + [(str(u.pk), u.display_name) for u in units]
-        for i, ordinal in self.ORDINALS.items():
-            self.fields["file_%d" % i] = forms.FileField(
-                label=_("Documento %(n)s (PDF, JPEG, PNG o P7M)") % {"n": ordinal}, required=False
-            )
+        for i, (file_label, kind_label, unit_label) in self.LABELS.items():
             self.fields["kind_%d" % i] = forms.ChoiceField(
-                label=_("Tipo del documento %(n)s") % {"n": ordinal},
-                choices=[("", _("Scegli…")), *INTEGRATION_KINDS],
-                required=False,
+                label=kind_label, choices=[("", _("Scegli…")), *INTEGRATION_KINDS], required=False
             )
             if len(unit_choices) > 1:
-                self.fields["unit_%d" % i] = forms.ChoiceField(
-                    label=_("Alloggio a cui si riferisce il documento %(n)s") % {"n": ordinal},
-                    choices=unit_choices,
-                    required=False,
-                )
+                self.fields["unit_%d" % i] = forms.ChoiceField(label=unit_label, choices=unit_choices, required=False)
+            self.fields["file_%d" % i] = forms.FileField(label=file_label, required=False)
 
     def clean(self):
         data = super().clean()
-        for i in self.ORDINALS:
+        for i in self.LABELS:
             if data.get("file_%d" % i) and not data.get("kind_%d" % i):
                 self.add_error("kind_%d" % i, _("Scegli il tipo di documento."))
         return data
@@ -292,6 +293,6 @@ class OffererReplyForm(forms.Form):
                 self.cleaned_data["kind_%d" % i],
                 int(self.cleaned_data["unit_%d" % i]) if self.cleaned_data.get("unit_%d" % i) else None,
             )
-            for i in self.ORDINALS
+            for i in self.LABELS
             if self.cleaned_data.get("file_%d" % i)
         ]

@@ -152,7 +152,8 @@ def _detail_context(request, application, **bound) -> dict:
         eligible_form=bound.get("eligible_form")
         or EligibleForm(initial=state, units=context["units"], prefix="eligible"),
         not_eligible_form=bound.get("not_eligible_form") or DecisionForm(initial=state, prefix="not_eligible"),
-        outcomes_form=bound.get("outcomes_form") or _outcomes_form(application, context["units"], initial=state),
+        outcomes_form=bound.get("outcomes_form")
+        or _outcomes_form(application, context["units"], user=user, initial=state),
         checklist_forms=[
             (
                 unit,
@@ -166,8 +167,11 @@ def _detail_context(request, application, **bound) -> dict:
     return context
 
 
-def _outcomes_form(application, units, data=None, **kwargs):
-    """The per-unit act possible in the current state, or None (no decision possible now)."""
+def _outcomes_form(application, units, data=None, *, user=None, **kwargs):
+    """The per-unit act possible in the current state, or None (no decision possible now, or
+    ``user`` may not decide: the reviewer proposes, the Ufficio di Piano decides)."""
+    if user is not None and not rules.has_perm("applications.decide", user, application):
+        return None
     if application.status == ApplicationStatus.NOTICE_OF_REFUSAL:
         current = review_selectors.unit_outcomes_current(application)
         units = [u for u in units if not (u.pk in current and current[u.pk].outcome == UnitOutcomeKind.ELIGIBLE)]
@@ -186,7 +190,10 @@ def _outcomes_form(application, units, data=None, **kwargs):
 def outcomes(request, ref):
     application = _application(request, ref)
     form = _outcomes_form(
-        application, application.units.select_related("comune").order_by("position", "pk"), request.POST
+        application,
+        application.units.select_related("comune").order_by("position", "pk"),
+        request.POST,
+        user=request.user,
     )
     if form is None:
         messages.error(
