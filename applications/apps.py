@@ -21,6 +21,7 @@ def _verbs():
         "application.review_started": Verb(_("Istruttoria avviata"), public=True),
         "application.reassigned": Verb(_("Istruttoria riassegnata")),
         "application.info_requested": Verb(_("Richiesta di integrazione"), public=True),
+        "application.site_visit_planned": Verb(_("Sopralluogo programmato"), public=True),
         "application.info_answered": Verb(_("Integrazione presentata"), public=True),
         "application.review_resumed": Verb(_("Istruttoria ripresa"), public=True),
         "application.info_request_overdue": Verb(_("Termine dell'integrazione scaduto")),

@@ -325,6 +325,16 @@ class Application(TimeStampedModel):
     def declare_not_eligible(self):
         self.decided_at = timezone.now()
 
+    @transition(
+        field=status,
+        source=ApplicationStatus.NOTICE_OF_REFUSAL,
+        target=ApplicationStatus.ELIGIBLE,
+        permission="applications.decide",
+    )
+    def declare_eligible_after_notice(self):
+        """The final act after a preavviso when at least one unit is eligible."""
+        self.decided_at = timezone.now()
+
 
 class AttachmentKind(models.TextChoices):
     ID_DOCUMENT = "id_document", _("Documento d'identità del firmatario")
@@ -537,11 +547,35 @@ class OffererReply(models.Model):
         return self.protocol.display_number
 
 
+class SiteVisitPlan(models.Model):
+    """A planned sopralluogo: date and time, the units to visit; the offerer is told in advance
+    (e-mail with an iCalendar attachment, and their area)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visit_plans")
+    units = models.ManyToManyField("properties.HousingUnit", related_name="+", verbose_name=_("alloggi da visitare"))
+    starts_at = models.DateTimeField(_("data e ora del sopralluogo"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durata prevista (minuti)"), default=60)
+    notes = models.TextField(_("indicazioni per l'offerente"), blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("programmato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sopralluogo programmato")
+        verbose_name_plural = _("sopralluoghi programmati")
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self):
+        return "%s %s" % (self.application_id, self.starts_at.isoformat())
+
+
 class SiteVisit(models.Model):
     """A sopralluogo: when, who attended, the outcome of each checklist item and photos."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="site_visits")
     visit_date = models.DateField(_("data del sopralluogo"))
+    units = models.ManyToManyField(
+        "properties.HousingUnit", blank=True, related_name="+", verbose_name=_("alloggi visitati")
+    )
     attendees = models.TextField(_("presenti"))
     outcomes = models.JSONField(_("esiti"), default=list, blank=True)
     summary = models.TextField(_("esito complessivo"), blank=True)
@@ -601,3 +635,46 @@ class Decision(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.get_kind_display(), self.protocol.display_number)
+
+
+class UnitOutcomeKind(models.TextChoices):
+    ELIGIBLE = "eligible", _("Idoneo")
+    REFUSAL_NOTICE = "refusal_notice", _("Preavviso di diniego")
+    NOT_ELIGIBLE = "not_eligible", _("Non idoneo")
+
+
+class UnitOutcome(models.Model):
+    """The outcome of one unit in one act (Decision): every act lists every unit of the
+    manifestation, so no unit is ever left without an outcome the offerer can read."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="unit_outcomes")
+    unit = models.ForeignKey("properties.HousingUnit", on_delete=models.CASCADE, related_name="review_outcomes")
+    outcome = models.CharField(_("esito"), max_length=20, choices=UnitOutcomeKind.choices)
+    reasons = models.TextField(_("motivazione"), blank=True)
+    carried = models.BooleanField(_("esito di un atto precedente"), default=False)
+
+    class Meta:
+        verbose_name = _("esito dell'alloggio")
+        verbose_name_plural = _("esiti degli alloggi")
+        ordering = ["decision", "unit__position", "unit__pk"]
+        constraints = [models.UniqueConstraint(fields=["decision", "unit"], name="unit_outcome_once_per_act")]
+
+    def __str__(self):
+        return "%s: %s" % (self.unit_id, self.get_outcome_display())
+
+
+class CommunicationRead(models.Model):
+    """When a person first opened a communication (a generated letter) of their manifestation:
+    the inbox marks the others as unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey("core.GeneratedDocument", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("letta il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comunicazione letta")
+        verbose_name_plural = _("comunicazioni lette")
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="communication_read_once")]
+
+    def __str__(self):
+        return "%s: %s" % (self.user_id, self.document_id)

@@ -1,13 +1,15 @@
 """Reads of manifestations of interest, scoped to who is asking."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from housingmix.accounts.models import User
 from housingmix.core import audit, outbox
 from housingmix.core.documents import GeneratedDocument, documents_of
 from properties.models import HousingUnit
 
-from .models import RECEIPT_JOB, Application, ApplicationStatus, Attachment, AttachmentKind
+from .models import RECEIPT_JOB, Application, ApplicationStatus, Attachment, AttachmentKind, CommunicationRead
 from .rules import is_application_owner
 
 
@@ -93,3 +95,30 @@ def generated_document_get_for_user(*, user: User, reference, pk: int) -> Genera
     if application is None or not _readable(user, application, "applications.download_files"):
         return None
     return documents_of(application).filter(pk=pk).first()
+
+
+def inbox_for_user(*, user: User) -> QuerySet[GeneratedDocument]:
+    """Every communication (receipt, request, visit report, preavviso, outcome) of the user's
+    manifestations and their organisations', newest first, each with ``is_read``,
+    ``application_reference`` and ``application_protocol``: one query per page."""
+    owned = (
+        Application.objects.filter(_owned_by(user))
+        .exclude(status=ApplicationStatus.DRAFT)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    application = Application.objects.filter(pk=Cast(OuterRef("owner_id"), IntegerField()))
+    return (
+        GeneratedDocument.objects.filter(owner_type=ContentType.objects.get_for_model(Application), owner_id__in=owned)
+        .annotate(
+            is_read=Exists(CommunicationRead.objects.filter(user=user, document=OuterRef("pk"))),
+            application_reference=Subquery(application.values("reference")[:1]),
+            application_protocol=Subquery(application.values("protocol__number")[:1]),
+            application_year=Subquery(application.values("protocol__year")[:1]),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def inbox_unread_count(*, user: User) -> int:
+    return inbox_for_user(user=user).filter(is_read=False).count()

@@ -530,3 +530,10 @@ def receipt_job_run(job: outbox.Job):
             email_queue(_receipt_message(application=application), documents=[document])
             audit.record(target=application, verb="application.receipt_emailed", data={"document": document.pk})
     return document
+
+
+def communication_mark_read(*, user: User, document) -> None:
+    """Record that ``user`` opened ``document`` (once; later openings change nothing)."""
+    from .models import CommunicationRead
+
+    CommunicationRead.objects.get_or_create(user=user, document=document)

@@ -8,6 +8,7 @@ app_name = "applications"
 
 urlpatterns = [
     path("", views.application_list, name="list"),
+    path(_("comunicazioni/"), views.inbox, name="inbox"),
     path(_("nuova/<slug:slug>/"), views.application_start, name="start"),
     path("<uuid:ref>/", views.application_detail, name="detail"),
     path(_("<uuid:ref>/offerente/"), views.step_offerer, name="offerer"),

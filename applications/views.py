@@ -13,6 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,6 +90,15 @@ def application_list(request):
         "applications/application_list.html",
         {"page_obj": page, "open_notices": [n for n in notices if n.is_open]},
     )
+
+
+@login_required
+def inbox(request):
+    """Every communication received for the user's manifestations, newest first, unread marked."""
+    page = Paginator(selectors.inbox_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(request, "applications/inbox.html", {"page_obj": page})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @login_required
@@ -184,6 +194,21 @@ def _unit(application, unit_id):
     return unit
 
 
+def _photo_form(unit, data=None, files=None) -> AttachmentForm:
+    """The photo upload of the unit data step. Its inputs belong to the unit's form (HTML
+    ``form`` attribute), so an upload sends, and saves, everything typed with it."""
+    max_size = filesizeformat(settings.APPLICATION_UPLOAD_MAX_BYTES)
+    form = AttachmentForm(data, files, units=[unit], max_size=max_size, initial={"kind": "photo"}, prefix="photo")
+    if data is not None:
+        form.data = form.data.copy()
+        form.data["photo-kind"] = AttachmentKind.PHOTO
+    form.fields["file"].help_text = _("JPEG o PNG; al massimo %(size)s.") % {"size": max_size}
+    form.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png,image/jpeg,image/png"
+    for name in ("description", "file"):
+        form.fields[name].widget.attrs["form"] = "unit-data-form"
+    return form
+
+
 @login_required
 def step_unit_data(request, ref, unit):
     application = _application(request, ref)
@@ -192,30 +217,41 @@ def step_unit_data(request, ref, unit):
     unit = _unit(application, unit)
     ambito = ambito_current()
     form = UnitDataForm(request.POST or None, instance=unit, comuni=comune_list(ambito=ambito))
+    photo_form = _photo_form(unit)
+    status = 200
     if request.method == "POST":
         valid = form.is_valid()
         services.unit_update(unit=unit, by=request.user, fields=_valid_part(form))
-        if valid:
+        here = reverse("applications:unit_data", kwargs={"ref": ref, "unit": unit.pk})
+        if "upload_photo" in request.POST:
+            # The draft is saved above with the upload: nothing typed is lost, valid or not.
+            photo_form = _photo_form(unit, request.POST, request.FILES)
+            attachment = _upload(request, application, photo_form, unit=unit)
+            if attachment is not None:
+                messages.success(request, _("Fotografia caricata e bozza salvata."))
+                if valid:
+                    return redirect(here + "#photos")
+                photo_form = _photo_form(unit)
+            else:
+                status = 400
+                for error in photo_form.errors.get("file", []) + photo_form.non_field_errors():
+                    messages.error(request, error)
+            if not valid:
+                messages.warning(request, _("Abbiamo salvato i dati corretti: correggi i campi segnalati."))
+        elif valid:
             return _after_save(
-                request,
-                application,
-                reverse("applications:unit_terms", kwargs={"ref": ref, "unit": unit.pk}),
-                reverse("applications:unit_data", kwargs={"ref": ref, "unit": unit.pk}),
+                request, application, reverse("applications:unit_terms", kwargs={"ref": ref, "unit": unit.pk}), here
             )
-        messages.warning(request, _("Abbiamo salvato i dati corretti: correggi i campi segnalati."))
+        else:
+            messages.warning(request, _("Abbiamo salvato i dati corretti: correggi i campi segnalati."))
     photos = unit.attachments.filter(kind=AttachmentKind.PHOTO).order_by("created_at", "pk")
-    photo_form = AttachmentForm(
-        units=[unit], max_size=filesizeformat(settings.APPLICATION_UPLOAD_MAX_BYTES), initial={"kind": "photo"}
-    )
-    photo_form.fields["file"].help_text = _("JPEG o PNG; al massimo %(size)s.") % {
-        "size": filesizeformat(settings.APPLICATION_UPLOAD_MAX_BYTES)
-    }
-    photo_form.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png,image/jpeg,image/png"
-    return render(
+    response = render(
         request,
         "applications/step_unit_data.html",
         _step_context(application, "unit_data", form=form, unit=unit, photos=photos, photo_form=photo_form),
     )
+    response.status_code = status
+    return response
 
 
 @login_required

@@ -189,12 +189,12 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Django's checks with the portal's own (Italian, translated) messages: housingmix/accounts/validators.py.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    # Django's, with an Italian message (see the class).
+    {"NAME": "housingmix.accounts.validators.UserAttributeSimilarityValidator"},
     {"NAME": "housingmix.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "housingmix.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "housingmix.accounts.validators.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 # The name the authenticator app shows next to the code.

@@ -37,10 +37,11 @@ class RegistryFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Ordina per"),
         fields=(("comune__name", "comune"), ("available_from", "from"), ("monthly_rent", "rent"), ("beds", "beds")),
+        # django-filter looks labels up by model field, not by URL parameter.
         field_labels={
-            "comune": _("Comune"),
-            "from": _("Disponibilità"),
-            "rent": _("Canone"),
+            "comune__name": _("Comune"),
+            "available_from": _("Disponibilità"),
+            "monthly_rent": _("Canone"),
             "beds": _("Posti letto"),
         },
         empty_label=_("Disponibilità"),

@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 from housingmix.core.pdf import PDF_LANGUAGE, pdf_context
 from properties.fitness import unit_fit
 
-from ..models import CheckItem, CheckOutcome, Decision, DecisionKind, GeneratedKind, InfoRequest, SiteVisit
+from ..models import (
+    CheckItem,
+    CheckOutcome,
+    Decision,
+    DecisionKind,
+    GeneratedKind,
+    InfoRequest,
+    SiteVisit,
+    UnitOutcomeKind,
+)
 
 
 def _title(kind: str, source) -> str:
@@ -57,8 +66,15 @@ def communication_html(*, kind: str, source_id: int) -> tuple[str, str, str]:
             application=application,
             units=units,
             eligible_units=list(source.units.order_by("position", "pk")) if isinstance(source, Decision) else [],
+            unit_outcomes=list(source.unit_outcomes.select_related("unit__comune"))
+            if isinstance(source, Decision)
+            else [],
+            UnitOutcomeKind=UnitOutcomeKind,
             fits=[(u, unit_fit(u)) for u in units],
             visit_rows=_visit_rows(source) if isinstance(source, SiteVisit) else [],
+            visited_units=list(source.units.select_related("comune").order_by("position", "pk"))
+            if isinstance(source, SiteVisit)
+            else [],
             GeneratedKind=GeneratedKind,
             DecisionKind=DecisionKind,
         )

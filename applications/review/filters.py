@@ -85,10 +85,11 @@ class ReviewQueueFilter(django_filters.FilterSet):
             ("offerer_name", "offerer"),
             ("status", "status"),
         ),
+        # django-filter looks labels up by model field, not by URL parameter.
         field_labels={
-            "submitted": _("Data di presentazione"),
-            "protocol": _("Protocollo"),
-            "offerer": _("Offerente"),
+            "submitted_at": _("Data di presentazione"),
+            "protocol__number": _("Protocollo"),
+            "offerer_name": _("Offerente"),
             "status": _("Stato"),
         },
         empty_label=_("Più recenti"),

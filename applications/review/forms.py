@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from properties.models import HousingUnit
 
-from ..models import AttachmentKind, CheckItem, CheckOutcome
+from ..models import AttachmentKind, CheckItem, CheckOutcome, UnitOutcomeKind
 
 OUTCOME_CHOICES = [("", _("Da verificare")), *CheckOutcome.choices]
 INTEGRATION_KINDS = [(k, label) for k, label in AttachmentKind.choices if k != AttachmentKind.SIGNED_SUMMARY]
@@ -128,6 +128,41 @@ class EligibleForm(DecisionForm):
         self.fields["units"].choices = [(u.pk, u.display_name) for u in units]
 
 
+class UnitOutcomesForm(StateForm):
+    """One act deciding each unit: an outcome (from ``allowed``) and its reasons per unit."""
+
+    reasons = forms.CharField(
+        label=_("Motivazione dell'atto (sarà comunicata all'offerente)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+    )
+
+    def __init__(self, *args, units, allowed, **kwargs):
+        """``units``: the units to decide (loaded list); ``allowed``: the outcomes possible now."""
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        choices = [("", _("Scegli…"))] + [(k, label) for k, label in UnitOutcomeKind.choices if k in allowed]
+        for unit in self.units:
+            self.fields["outcome_%d" % unit.pk] = forms.ChoiceField(
+                label=_("Esito: %(unit)s") % {"unit": unit.display_name}, choices=choices
+            )
+            self.fields["reasons_%d" % unit.pk] = forms.CharField(
+                label=_("Motivazione per l'alloggio %(unit)s (obbligatoria se non idoneo)")
+                % {"unit": unit.display_name},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+                required=False,
+            )
+
+    def rows(self):
+        return [(u, self["outcome_%d" % u.pk], self["reasons_%d" % u.pk]) for u in self.units]
+
+    def outcomes(self) -> dict[int, tuple[str, str]]:
+        return {
+            u.pk: (self.cleaned_data["outcome_%d" % u.pk], self.cleaned_data["reasons_%d" % u.pk]) for u in self.units
+        }
+
+
 class SiteVisitForm(StateForm):
     visit_date = forms.DateField(
         label=_("Data del sopralluogo"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -139,8 +174,16 @@ class SiteVisitForm(StateForm):
     photo_1 = forms.FileField(label=_("Fotografia (JPEG o PNG)"), required=False)
     photo_2 = forms.FileField(label=_("Altra fotografia"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.units = list(units)
+        if self.units:
+            self.fields["units"] = forms.MultipleChoiceField(
+                label=_("Alloggi visitati"),
+                choices=[(str(u.pk), u.display_name) for u in self.units],
+                initial=[str(u.pk) for u in self.units],
+                widget=forms.CheckboxSelectMultiple,
+            )
         for value, label in CheckItem.choices:
             self.fields["outcome_%s" % value] = forms.ChoiceField(label=label, choices=OUTCOME_CHOICES, required=False)
             self.fields["note_%s" % value] = forms.CharField(
@@ -166,21 +209,90 @@ class SiteVisitForm(StateForm):
     def photos(self):
         return [f for f in (self.cleaned_data.get("photo_1"), self.cleaned_data.get("photo_2")) if f]
 
+    def chosen_units(self):
+        """The units ticked (None: the form offers no choice, every unit)."""
+        if "units" not in self.fields:
+            return None
+        wanted = set(self.cleaned_data["units"])
+        return [u for u in self.units if str(u.pk) in wanted]
+
+
+class SiteVisitPlanForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Data e ora del sopralluogo"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    notes = forms.CharField(
+        label=_("Indicazioni per l'offerente (facoltative)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        self.fields["units"] = forms.MultipleChoiceField(
+            label=_("Alloggi da visitare"),
+            choices=[(str(u.pk), u.display_name) for u in self.units],
+            initial=[str(u.pk) for u in self.units],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Il sopralluogo si programma per una data futura."))
+        return value
+
+    def chosen_units(self):
+        wanted = set(self.cleaned_data["units"])
+        return [u for u in self.units if str(u.pk) in wanted]
+
 
 class OffererReplyForm(forms.Form):
-    """An integrazione or observations: text and up to three new documents."""
+    """An integrazione or observations: text and up to three new documents, each with its kind
+    (chosen on purpose: the menu starts on a neutral "Scegli…") and, optionally, its unit."""
+
+    # (file label, kind label, unit label) of each of the three documents.
+    LABELS = {
+        1: (
+            _("Primo documento (PDF, JPEG, PNG o P7M)"),
+            _("Tipo del primo documento"),
+            _("Alloggio del primo documento"),
+        ),
+        2: (_("Secondo documento"), _("Tipo del secondo documento"), _("Alloggio del secondo documento")),
+        3: (_("Terzo documento"), _("Tipo del terzo documento"), _("Alloggio del terzo documento")),
+    }
 
     text = forms.CharField(label=_("Testo"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, required=False)
-    kind_1 = forms.ChoiceField(label=_("Tipo del primo documento"), choices=INTEGRATION_KINDS, required=False)
-    file_1 = forms.FileField(label=_("Primo documento (PDF, JPEG, PNG o P7M)"), required=False)
-    kind_2 = forms.ChoiceField(label=_("Tipo del secondo documento"), choices=INTEGRATION_KINDS, required=False)
-    file_2 = forms.FileField(label=_("Secondo documento"), required=False)
-    kind_3 = forms.ChoiceField(label=_("Tipo del terzo documento"), choices=INTEGRATION_KINDS, required=False)
-    file_3 = forms.FileField(label=_("Terzo documento"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_choices = [("", _("Tutta la manifestazione"))] + [(str(u.pk), u.display_name) for u in units]
+        for i, (file_label, kind_label, unit_label) in self.LABELS.items():
+            self.fields["kind_%d" % i] = forms.ChoiceField(
+                label=kind_label, choices=[("", _("Scegli…")), *INTEGRATION_KINDS], required=False
+            )
+            if len(unit_choices) > 1:
+                self.fields["unit_%d" % i] = forms.ChoiceField(label=unit_label, choices=unit_choices, required=False)
+            self.fields["file_%d" % i] = forms.FileField(label=file_label, required=False)
+
+    def clean(self):
+        data = super().clean()
+        for i in self.LABELS:
+            if data.get("file_%d" % i) and not data.get("kind_%d" % i):
+                self.add_error("kind_%d" % i, _("Scegli il tipo di documento."))
+        return data
 
     def uploads(self):
         return [
-            (self.cleaned_data["file_%d" % i], self.cleaned_data.get("kind_%d" % i) or AttachmentKind.OTHER)
-            for i in (1, 2, 3)
+            (
+                self.cleaned_data["file_%d" % i],
+                self.cleaned_data["kind_%d" % i],
+                int(self.cleaned_data["unit_%d" % i]) if self.cleaned_data.get("unit_%d" % i) else None,
+            )
+            for i in self.LABELS
             if self.cleaned_data.get("file_%d" % i)
         ]

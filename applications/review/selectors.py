@@ -25,6 +25,7 @@ from ..models import (
     InfoRequest,
     OffererReply,
     ReviewCheck,
+    UnitOutcome,
 )
 from .filters import ReviewQueueFilter, overdue_requests
 
@@ -121,10 +122,30 @@ def review_units(*, application: Application) -> list[HousingUnit]:
         )
         .order_by("position", "pk")
     )
+    outcomes = unit_outcomes_current(application)
     for unit in units:
+        unit.current_outcome = outcomes.get(unit.pk)
         unit.checks = {c.item: c for c in unit.check_list}
         unit.fit = unit_fit(unit)
         unit.checklist = [(value, label, unit.checks.get(value)) for value, label in CheckItem.choices]
+    return units
+
+
+def unit_outcomes_current(application: Application) -> dict:
+    """The latest outcome of each unit of ``application`` (unit pk -> UnitOutcome), from its acts; one query."""
+    current = {}
+    rows = UnitOutcome.objects.filter(decision__application=application).select_related("decision__protocol")
+    for row in rows.order_by("decision__decided_at", "decision__pk"):
+        current[row.unit_id] = row
+    return current
+
+
+def offerer_units(*, application: Application) -> list[HousingUnit]:
+    """The offerer's units, each with its latest outcome (``current_outcome``)."""
+    outcomes = unit_outcomes_current(application)
+    units = list(application.units.select_related("comune").order_by("position", "pk"))
+    for unit in units:
+        unit.current_outcome = outcomes.get(unit.pk)
     return units
 
 
@@ -193,6 +214,8 @@ def offerer_review_context(*, application: Application) -> dict:
     """What the offerer sees of the review: public history, requests, decisions, communications."""
     return {
         "history": application_history(application=application, public_only=True),
+        "units": offerer_units(application=application),
+        "visit_plans": list(application.visit_plans.prefetch_related("units")),
         "open_request": application.info_requests.filter(closed_at__isnull=True).order_by("-created_at").first(),
         "requests": list(application.info_requests.select_related("protocol")),
         "replies": list(application.replies.select_related("protocol").prefetch_related("attachments")),
@@ -249,3 +272,7 @@ def review_dashboard(*, today=None) -> dict:
         .order_by("-total")
     )
     return {"by_state": by_state, "by_comune": by_comune, "overdue": overdue, "per_reviewer": per_reviewer}
+
+
+def visit_plan_get(*, application: Application, pk: int):
+    return application.visit_plans.filter(pk=pk).first()

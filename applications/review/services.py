@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
 from housingmix.core import audit, outbox, protocol, uploads, workflow
-from housingmix.core.calendar import add_working_days
+from housingmix.core.calendar import add_working_days, event_ics
 from housingmix.core.documents import document_store
 from housingmix.core.mail import email_queue
 from properties.models import HousingUnit
@@ -48,8 +48,12 @@ from ..models import (
     ReviewCheck,
     SiteVisit,
     SiteVisitPhoto,
+    SiteVisitPlan,
+    UnitOutcome,
+    UnitOutcomeKind,
 )
 from ..services import offerer_label
+from .selectors import unit_outcomes_current
 
 logger = logging.getLogger(__name__)
 
@@ -321,16 +325,24 @@ def info_request_create(
     return request
 
 
-def _store_integrations(*, application: Application, by: User, uploads: Iterable[tuple[Any, str]]) -> list[Attachment]:
+def _store_integrations(*, application: Application, by: User, uploads: Iterable[tuple]) -> list[Attachment]:
     """New attachments marked ``is_integration``: what was filed before is never touched.
-    Every file is checked before any is stored, so a refused file leaves nothing behind."""
+    Every file is checked before any is stored, so a refused file leaves nothing behind.
+    ``uploads``: (file, kind) or (file, kind, unit pk or None) for a document about one unit."""
     from housingmix.core import uploads as store
 
-    accepted = [(store.accept(upload, policy=store.DOCUMENTS), kind) for upload, kind in uploads]
+    unit_ids = set(application.units.values_list("pk", flat=True))
+    accepted = []
+    for upload, kind, *rest in uploads:
+        unit_id = rest[0] if rest else None
+        if unit_id is not None and unit_id not in unit_ids:
+            raise ValidationError(_("L'alloggio indicato non fa parte della manifestazione."))
+        accepted.append((store.accept(upload, policy=store.DOCUMENTS), kind, unit_id))
     stored = []
-    for item, kind in accepted:
+    for item, kind, unit_id in accepted:
         attachment = Attachment(
             application=application,
+            unit_id=unit_id,
             kind=kind if kind in AttachmentKind.values else AttachmentKind.OTHER,
             filename=item.filename,
             content_type=item.mime,
@@ -465,9 +477,11 @@ def site_visit_record(
     outcomes: dict[str, tuple[str, str]],
     summary: str = "",
     photos: Iterable[Any] = (),
+    units: Iterable[HousingUnit] | None = None,
     expected_status: str | None = None,
 ) -> SiteVisit:
-    """Record a sopralluogo; from UNDER_REVIEW the manifestation moves to SITE_VISIT.
+    """Record a sopralluogo of ``units`` (default: every unit); from UNDER_REVIEW the
+    manifestation moves to SITE_VISIT.
 
     ``outcomes`` maps checklist item to (outcome, note). Photos are checked by content.
     Queues the visit report PDF.
@@ -502,6 +516,7 @@ def site_visit_record(
     accepted = [uploads.accept(upload, policy=uploads.IMAGES) for upload in photos]
     visit.full_clean()
     visit.save()
+    visit.units.set(_units_of(locked, units))
     for item in accepted:
         photo = SiteVisitPhoto(visit=visit, content_type=item.mime, sha256=item.sha256)
         uploads.store(photo, item)
@@ -514,6 +529,96 @@ def site_visit_record(
     )
     review_jobs_request(application=locked, kind=GeneratedKind.SITE_VISIT_REPORT, source_id=visit.pk)
     return visit
+
+
+def _units_of(application: Application, units: Iterable[HousingUnit] | None) -> list[HousingUnit]:
+    """``units`` checked to be the manifestation's (None: all of them); at least one."""
+    own = list(application.units.order_by("position", "pk"))
+    if units is None:
+        return own
+    wanted = {u.pk for u in units}
+    chosen = [u for u in own if u.pk in wanted]
+    if not chosen or len(chosen) != len(wanted):
+        raise ValidationError({"units": _("Scegli uno o più alloggi della manifestazione.")})
+    return chosen
+
+
+def visit_plan_ics(plan: SiteVisitPlan) -> bytes:
+    """The planned visit as an iCalendar event (e-mail attachment and download)."""
+    units = list(plan.units.select_related("comune").order_by("position", "pk"))
+    with translation.override("it"):
+        return event_ics(
+            uid="sopralluogo-%d@%s" % (plan.pk, settings.SITE_URL.split("://", 1)[-1]),
+            start=plan.starts_at,
+            end=plan.starts_at + timedelta(minutes=plan.duration_minutes),
+            summary=_("Sopralluogo Housing Mix - manifestazione prot. %(number)s")
+            % {"number": plan.application.protocol_number},
+            location="; ".join("%s%s" % (u.display_name, ", %s" % u.comune.name if u.comune_id else "") for u in units),
+            description=plan.notes,
+        )
+
+
+@transaction.atomic
+def site_visit_plan(
+    *,
+    application: Application,
+    by: User,
+    starts_at,
+    units: Iterable[HousingUnit] | None = None,
+    notes: str = "",
+    duration_minutes: int = 60,
+) -> SiteVisitPlan:
+    """Plan a sopralluogo of ``units`` and tell the offerer in advance: an e-mail with the
+    event as an iCalendar attachment, and the date in their area (history and status page)."""
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Il sopralluogo si programma per una data futura.")})
+    locked = _lock(application, None)
+    _check_can_review(locked, by)
+    if locked.status not in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT):
+        raise ValidationError(
+            _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
+            % {"state": locked.get_status_display()}
+        )
+    chosen = _units_of(locked, units)
+    plan = SiteVisitPlan(
+        application=locked,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        notes=(notes or "").strip(),
+        planned_by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    plan.units.set(chosen)
+    when = timezone.localtime(starts_at)
+    audit.record(
+        target=locked,
+        verb="application.site_visit_planned",
+        by=by,
+        data={"plan": plan.pk, "starts_at": starts_at.isoformat(), "units": [u.pk for u in chosen]},
+    )
+    to = _offerer_address(locked)
+    if to:
+        with translation.override("it"):
+            link = settings.SITE_URL + reverse("review:offerer_status", kwargs={"ref": locked.reference})
+        body = _(
+            "Ti comunichiamo che il sopralluogo degli alloggi indicati è programmato per il %(date)s alle %(time)s:\n"
+            "%(units)s\n\n%(notes)s\nIn allegato trovi l'appuntamento da aggiungere al tuo calendario."
+        ) % {
+            "date": when.strftime("%d/%m/%Y"),
+            "time": when.strftime("%H:%M"),
+            "units": "\n".join("- %s" % u.display_name for u in chosen),
+            "notes": plan.notes,
+        }
+        message = EmailMultiAlternatives(
+            subject=_subject(locked, _("Sopralluogo programmato")),
+            body="%s\n\n%s\n%s\n" % (body, _("Trovi i dettagli e le comunicazioni nella tua area personale:"), link),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+        )
+        message.attach("sopralluogo.ics", visit_plan_ics(plan), "text/calendar")
+        email_queue(message)
+    return plan
 
 
 # --- The reviewer's proposal ----------------------------------------------------------
@@ -543,16 +648,23 @@ def outcome_propose(*, application: Application, by: User, outcome: str, reasons
 # --- Decisions ---------------------------------------------------------------------
 
 
-def _decision(locked: Application, *, kind: str, reasons: str, by: User, **extra: Any) -> Decision:
+def _decision(
+    locked: Application, *, kind: str, reasons: str, by: User, digest: str = "", outcomes=(), **extra: Any
+) -> Decision:
     subjects = {
         DecisionKind.REFUSAL_NOTICE: _("Preavviso di diniego"),
         DecisionKind.ELIGIBLE: _("Comunicazione di esito: idonea"),
         DecisionKind.NOT_ELIGIBLE: _("Comunicazione di esito: non idonea"),
     }
     decision = Decision(application=locked, kind=kind, reasons=reasons, decided_by=by, **extra)
-    decision.protocol = _outgoing_protocol(locked, subject=subjects[kind], digest_of="%s|%s" % (kind, reasons))
+    decision.protocol = _outgoing_protocol(
+        locked, subject=subjects[kind], digest_of="%s|%s|%s" % (kind, reasons, digest)
+    )
     decision.full_clean()
     decision.save()
+    for row in outcomes:
+        row.decision = decision
+    UnitOutcome.objects.bulk_create(list(outcomes))
     document_kind = GeneratedKind.REFUSAL_NOTICE if kind == DecisionKind.REFUSAL_NOTICE else GeneratedKind.DECISION
     review_jobs_request(application=locked, kind=document_kind, source_id=decision.pk)
     return decision
@@ -569,19 +681,17 @@ def _reasons(reasons: str) -> str:
 def refusal_notice_issue(
     *, application: Application, by: User, reasons: str, expected_status: str | None = None
 ) -> Decision:
-    """Preavviso di diniego (L. 241/1990 art. 10-bis): reasons and a reply window of REVIEW_REFUSAL_REPLY_DAYS."""
+    """Preavviso di diniego (L. 241/1990 art. 10-bis) for every unit: reasons and a reply window
+    of REVIEW_REFUSAL_REPLY_DAYS. Per-unit outcomes: ``units_decide``."""
     reasons = _reasons(reasons)
-    locked = _lock(application, expected_status)
-    _check_can_review(locked, by)
-    _transition(locked, "notify_refusal", by=by, verb="application.refusal_notified", reason=reasons)
-    deadline = timezone.localdate() + timedelta(days=settings.REVIEW_REFUSAL_REPLY_DAYS)
-    decision = _decision(locked, kind=DecisionKind.REFUSAL_NOTICE, reasons=reasons, by=by, reply_deadline=deadline)
-    _notify_offerer(
-        locked,
-        subject=_subject(locked, _("Preavviso di diniego")),
-        body=_("Puoi presentare osservazioni e documenti entro il %(date)s.") % {"date": deadline.strftime("%d/%m/%Y")},
+    units = application.units.all()
+    return units_decide(
+        application=application,
+        by=by,
+        reasons=reasons,
+        outcomes={u.pk: (UnitOutcomeKind.REFUSAL_NOTICE, reasons) for u in units},
+        expected_status=expected_status,
     )
-    return decision
 
 
 @transaction.atomic
@@ -634,6 +744,130 @@ def review_reconsider(
     return locked
 
 
+def _pending_notice(locked: Application) -> Decision | None:
+    return locked.decisions.filter(kind=DecisionKind.REFUSAL_NOTICE).order_by("-decided_at", "-pk").first()
+
+
+@transaction.atomic
+def units_decide(
+    *,
+    application: Application,
+    by: User,
+    reasons: str,
+    outcomes: dict[int, tuple[str, str]],
+    expected_status: str | None = None,
+) -> Decision:
+    """One act deciding each unit: ``outcomes`` maps unit pk to (outcome, reasons).
+
+    During the review (after the site visit for an eligible unit) a unit is eligible or gets a
+    preavviso di diniego; after a preavviso, each unit that had one is eligible or not eligible
+    (once observations arrived or the window closed), and the units already eligible keep
+    their outcome. Every unit must have one: none is silently dropped. The manifestation's
+    state follows its units: a pending preavviso on any unit → NOTICE_OF_REFUSAL; otherwise
+    ELIGIBLE if any unit is eligible, NOT_ELIGIBLE if none is. Eligible units enter the
+    registry; the letter of the act lists every unit with its outcome and reasons.
+    """
+    reasons = _reasons(reasons)
+    locked = _lock(application, expected_status)
+    _check_can_review(locked, by)
+    units = list(locked.units.select_related("comune").order_by("position", "pk"))
+    previous = unit_outcomes_current(locked)
+    after_notice = locked.status == ApplicationStatus.NOTICE_OF_REFUSAL
+    if after_notice:
+        notice = _pending_notice(locked)
+        if notice is not None and notice.reply_deadline >= timezone.localdate() and not notice.replies.exists():
+            raise ValidationError(
+                _("Il termine per le osservazioni scade il %(date)s: fino ad allora non è possibile decidere.")
+                % {"date": notice.reply_deadline.strftime("%d/%m/%Y")}
+            )
+        allowed = {UnitOutcomeKind.ELIGIBLE, UnitOutcomeKind.NOT_ELIGIBLE}
+        # Units decided eligible in the preavviso act keep that outcome; the others are decided now.
+        to_decide = [u for u in units if not (u.pk in previous and previous[u.pk].outcome == UnitOutcomeKind.ELIGIBLE)]
+    elif locked.status in (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SITE_VISIT):
+        allowed = {UnitOutcomeKind.ELIGIBLE, UnitOutcomeKind.REFUSAL_NOTICE}
+        to_decide = units
+    else:
+        raise ValidationError(
+            _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
+            % {"state": locked.get_status_display()}
+        )
+    rows: list[UnitOutcome] = []
+    errors = []
+    for unit in to_decide:
+        outcome, unit_reasons = outcomes.get(unit.pk, ("", ""))
+        unit_reasons = (unit_reasons or "").strip()
+        if outcome in UnitOutcomeKind.values and outcome not in allowed:
+            raise ValidationError(
+                _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
+                % {"state": locked.get_status_display()}
+            )
+        if outcome not in allowed:
+            errors.append(_("Scegli l'esito dell'alloggio %(unit)s.") % {"unit": unit.display_name})
+            continue
+        if outcome != UnitOutcomeKind.ELIGIBLE and not unit_reasons:
+            errors.append(_("Scrivi la motivazione per l'alloggio %(unit)s.") % {"unit": unit.display_name})
+            continue
+        if outcome == UnitOutcomeKind.ELIGIBLE and locked.status == ApplicationStatus.UNDER_REVIEW:
+            raise ValidationError(_("Un alloggio si dichiara idoneo dopo il sopralluogo."))
+        if outcome == UnitOutcomeKind.ELIGIBLE and unit.comune_id is None:
+            errors.append(_("Un alloggio senza comune non può entrare nel registro."))
+            continue
+        rows.append(UnitOutcome(unit=unit, outcome=outcome, reasons=unit_reasons))
+    if errors:
+        raise ValidationError(errors)
+    decided = {row.unit_id for row in rows}
+    carried = [
+        UnitOutcome(unit=u, outcome=previous[u.pk].outcome, reasons=previous[u.pk].reasons, carried=True)
+        for u in units
+        if u.pk not in decided
+    ]
+    kinds = {row.outcome for row in rows + carried}
+    data = {"units": {str(row.unit_id): row.outcome for row in rows}}
+    if UnitOutcomeKind.REFUSAL_NOTICE in kinds:
+        _transition(locked, "notify_refusal", by=by, verb="application.refusal_notified", reason=reasons, data=data)
+        act_kind = DecisionKind.REFUSAL_NOTICE
+    elif UnitOutcomeKind.ELIGIBLE in kinds:
+        name = "declare_eligible_after_notice" if after_notice else "declare_eligible"
+        _transition(locked, name, by=by, verb="application.declared_eligible", reason=reasons, data=data)
+        act_kind = DecisionKind.ELIGIBLE
+    else:
+        _transition(
+            locked, "declare_not_eligible", by=by, verb="application.declared_not_eligible", reason=reasons, data=data
+        )
+        act_kind = DecisionKind.NOT_ELIGIBLE
+    extra = {}
+    if act_kind == DecisionKind.REFUSAL_NOTICE:
+        extra["reply_deadline"] = timezone.localdate() + timedelta(days=settings.REVIEW_REFUSAL_REPLY_DAYS)
+    digest = "|".join("%s:%s:%s" % (r.unit_id, r.outcome, r.reasons) for r in rows)
+    decision = _decision(locked, kind=act_kind, reasons=reasons, by=by, digest=digest, outcomes=rows + carried, **extra)
+    newly_eligible = [r.unit for r in rows if r.outcome == UnitOutcomeKind.ELIGIBLE]
+    decision.units.set([r.unit for r in rows + carried if r.outcome == UnitOutcomeKind.ELIGIBLE])
+    for unit in newly_eligible:
+        registry_entry_create(unit=unit, by=by)
+    if act_kind == DecisionKind.REFUSAL_NOTICE:
+        subject = _("Preavviso di diniego")
+        body = _("Puoi presentare osservazioni e documenti entro il %(date)s.") % {
+            "date": extra["reply_deadline"].strftime("%d/%m/%Y")
+        }
+    elif act_kind == DecisionKind.ELIGIBLE:
+        subject = _("Esito: idonea")
+        body = _("La tua manifestazione è stata dichiarata idonea. La comunicazione di esito è nella tua area.")
+    else:
+        subject = _("Esito: non idonea")
+        body = _("La tua manifestazione non è stata ritenuta idonea. La comunicazione di esito è nella tua area.")
+    labels = dict(UnitOutcomeKind.choices)
+    lines = [
+        "- %s: %s%s" % (r.unit.display_name, labels[r.outcome], (" (%s)" % r.reasons) if r.reasons else "")
+        for r in rows + carried
+    ]
+    _notify_offerer(
+        locked,
+        subject=_subject(locked, subject),
+        body="%s\n\n%s\n%s" % (body, _("Esito di ciascun alloggio:"), "\n".join(lines)),
+    )
+    return decision
+
+
 @transaction.atomic
 def decision_eligible(
     *,
@@ -643,66 +877,37 @@ def decision_eligible(
     units: Iterable[HousingUnit] | None = None,
     expected_status: str | None = None,
 ) -> Decision:
-    """Declare the manifestation eligible; ``units`` (default: all) enter the unit registry.
-
-    Protocols and queues the outcome letter; e-mails the offerer.
-    """
+    """Declare the manifestation eligible. ``units`` (default: all) are eligible; any unit left
+    out gets a preavviso di diniego with the same reasons, never silently dropped."""
     reasons = _reasons(reasons)
-    locked = _lock(application, expected_status)
-    _check_can_review(locked, by)
-    all_units = list(locked.units.select_related("comune").order_by("position", "pk"))
-    chosen = all_units if units is None else [u for u in all_units if u.pk in {x.pk for x in units}]
-    if not chosen:
+    chosen = None if units is None else {u.pk for u in units}
+    if chosen is not None and not chosen:
         raise ValidationError({"units": _("Scegli almeno un alloggio idoneo.")})
-    if any(u.comune_id is None for u in chosen):
-        raise ValidationError({"units": _("Un alloggio senza comune non può entrare nel registro.")})
-    _transition(
-        locked,
-        "declare_eligible",
-        by=by,
-        verb="application.declared_eligible",
-        reason=reasons,
-        data={"units": [u.pk for u in chosen]},
+    outcomes = {
+        u.pk: (UnitOutcomeKind.ELIGIBLE, "")
+        if chosen is None or u.pk in chosen
+        else (UnitOutcomeKind.REFUSAL_NOTICE, reasons)
+        for u in application.units.all()
+    }
+    return units_decide(
+        application=application, by=by, reasons=reasons, outcomes=outcomes, expected_status=expected_status
     )
-    decision = _decision(locked, kind=DecisionKind.ELIGIBLE, reasons=reasons, by=by)
-    decision.units.set(chosen)
-    for unit in chosen:
-        registry_entry_create(unit=unit, by=by)
-    _notify_offerer(
-        locked,
-        subject=_subject(locked, _("Esito: idonea")),
-        body=_("La tua manifestazione è stata dichiarata idonea. La comunicazione di esito è nella tua area."),
-    )
-    return decision
 
 
 @transaction.atomic
 def decision_not_eligible(
     *, application: Application, by: User, reasons: str, expected_status: str | None = None
 ) -> Decision:
-    """Final refusal, after the preavviso: allowed once observations arrived or the window closed."""
+    """Final refusal of every unit still open, after the preavviso: allowed once observations
+    arrived or the window closed."""
     reasons = _reasons(reasons)
-    locked = _lock(application, expected_status)
-    _check_can_review(locked, by)
-    notice = locked.decisions.filter(kind=DecisionKind.REFUSAL_NOTICE).order_by("-decided_at", "-pk").first()
-    if (
-        locked.status == ApplicationStatus.NOTICE_OF_REFUSAL
-        and notice is not None
-        and notice.reply_deadline >= timezone.localdate()
-        and not notice.replies.exists()
-    ):
-        raise ValidationError(
-            _("Il termine per le osservazioni scade il %(date)s: fino ad allora non è possibile decidere.")
-            % {"date": notice.reply_deadline.strftime("%d/%m/%Y")}
-        )
-    _transition(locked, "declare_not_eligible", by=by, verb="application.declared_not_eligible", reason=reasons)
-    decision = _decision(locked, kind=DecisionKind.NOT_ELIGIBLE, reasons=reasons, by=by)
-    _notify_offerer(
-        locked,
-        subject=_subject(locked, _("Esito: non idonea")),
-        body=_("La tua manifestazione non è stata ritenuta idonea. La comunicazione di esito è nella tua area."),
+    return units_decide(
+        application=application,
+        by=by,
+        reasons=reasons,
+        outcomes={u.pk: (UnitOutcomeKind.NOT_ELIGIBLE, reasons) for u in application.units.all()},
+        expected_status=expected_status,
     )
-    return decision
 
 
 # --- Communications (outbox) -------------------------------------------------------

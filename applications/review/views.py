@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -23,8 +23,9 @@ from housingmix.core import charts, workflow
 from housingmix.core.exports import views as export_views
 from housingmix.core.files import private_file_response
 
-from ..models import OFFERER_TYPE_CHOICES, OPEN_REVIEW_STATUSES, ApplicationStatus
+from ..models import OFFERER_TYPE_CHOICES, OPEN_REVIEW_STATUSES, ApplicationStatus, UnitOutcomeKind
 from ..selectors import application_get_for_user
+from ..services import communication_mark_read
 from . import selectors as review_selectors
 from . import services as review
 from .forms import (
@@ -38,6 +39,8 @@ from .forms import (
     ProposalForm,
     ReasonForm,
     SiteVisitForm,
+    SiteVisitPlanForm,
+    UnitOutcomesForm,
 )
 
 PAGE_SIZE = 25
@@ -187,7 +190,9 @@ def _detail_context(request, application, **bound) -> dict:
         resume_form=form(
             "resume_form", in_actions and actions["resume_review"], lambda: ReasonForm(initial=state, prefix="resume")
         ),
-        visit_form=form("visit_form", can_record_visit, lambda: SiteVisitForm(initial=state, prefix="visit")),
+        visit_form=form(
+            "visit_form", can_record_visit, lambda: SiteVisitForm(initial=state, prefix="visit", units=units)
+        ),
         refusal_form=form(
             "refusal_form",
             in_actions and actions["notify_refusal"],
@@ -208,6 +213,9 @@ def _detail_context(request, application, **bound) -> dict:
             in_actions and actions["declare_not_eligible"],
             lambda: DecisionForm(initial=state, prefix="not_eligible"),
         ),
+        plan_form=form("plan_form", can_record_visit, lambda: SiteVisitPlanForm(prefix="plan", units=units)),
+        outcomes_form=bound.get("outcomes_form")
+        or (_outcomes_form(application, units, user=user, initial=state) if in_actions else None),
         checklist_forms=[
             (
                 unit,
@@ -219,6 +227,58 @@ def _detail_context(request, application, **bound) -> dict:
         ],
     )
     return context
+
+
+def _outcomes_form(application, units, data=None, *, user=None, **kwargs):
+    """The per-unit act possible in the current state, or None (no decision possible now, or
+    ``user`` may not decide: the reviewer proposes, the Ufficio di Piano decides)."""
+    if user is not None and not rules.has_perm("applications.decide", user, application):
+        return None
+    if application.status == ApplicationStatus.NOTICE_OF_REFUSAL:
+        current = review_selectors.unit_outcomes_current(application)
+        units = [u for u in units if not (u.pk in current and current[u.pk].outcome == UnitOutcomeKind.ELIGIBLE)]
+        allowed = {UnitOutcomeKind.ELIGIBLE, UnitOutcomeKind.NOT_ELIGIBLE}
+    elif application.status == ApplicationStatus.SITE_VISIT:
+        allowed = {UnitOutcomeKind.ELIGIBLE, UnitOutcomeKind.REFUSAL_NOTICE}
+    elif application.status == ApplicationStatus.UNDER_REVIEW:
+        allowed = {UnitOutcomeKind.REFUSAL_NOTICE}
+    else:
+        return None
+    return UnitOutcomesForm(data, units=units, allowed=allowed, prefix="outcomes", **kwargs)
+
+
+@login_required
+@require_POST
+def outcomes(request, ref):
+    application = _application(request, ref)
+    form = _outcomes_form(
+        application,
+        application.units.select_related("comune").order_by("position", "pk"),
+        request.POST,
+        user=request.user,
+    )
+    if form is None:
+        messages.error(
+            request,
+            _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
+            % {"state": application.get_status_display()},
+        )
+        return redirect(application_url(application))
+    return _run(
+        request,
+        application,
+        form,
+        "outcomes_form",
+        lambda d: review.units_decide(
+            application=application,
+            by=request.user,
+            reasons=d["reasons"],
+            outcomes=form.outcomes(),
+            expected_status=_expected(d),
+        ),
+        _("Esito registrato per ogni alloggio: la comunicazione è stata protocollata e inviata all'offerente."),
+        anchor="#esiti",
+    )
 
 
 @login_required
@@ -371,7 +431,9 @@ def resume(request, ref):
 @require_POST
 def site_visit(request, ref):
     application = _application(request, ref)
-    form = SiteVisitForm(request.POST, request.FILES, prefix="visit")
+    form = SiteVisitForm(
+        request.POST, request.FILES, prefix="visit", units=application.units.order_by("position", "pk")
+    )
     return _run(
         request,
         application,
@@ -385,9 +447,31 @@ def site_visit(request, ref):
             outcomes=form.outcomes(),
             summary=d["summary"],
             photos=form.photos(),
+            units=form.chosen_units(),
             expected_status=_expected(d),
         ),
         _("Sopralluogo registrato."),
+    )
+
+
+@login_required
+@require_POST
+def visit_plan(request, ref):
+    application = _application(request, ref)
+    form = SiteVisitPlanForm(request.POST, prefix="plan", units=application.units.order_by("position", "pk"))
+    return _run(
+        request,
+        application,
+        form,
+        "plan_form",
+        lambda d: review.site_visit_plan(
+            application=application,
+            by=request.user,
+            starts_at=d["starts_at"],
+            units=form.chosen_units(),
+            notes=d["notes"],
+        ),
+        _("Sopralluogo programmato: l'offerente riceve la data per e-mail, con l'appuntamento da calendario."),
     )
 
 
@@ -528,8 +612,10 @@ def _offerer_context(application, **bound) -> dict:
     context = review_selectors.offerer_review_context(application=application)
     context.update(
         application=application,
-        integration_form=bound.get("integration_form") or OffererReplyForm(prefix="integration"),
-        observations_form=bound.get("observations_form") or OffererReplyForm(prefix="observations"),
+        integration_form=bound.get("integration_form")
+        or OffererReplyForm(prefix="integration", units=context["units"]),
+        observations_form=bound.get("observations_form")
+        or OffererReplyForm(prefix="observations", units=context["units"]),
         can_integrate=application.status == ApplicationStatus.INFO_REQUESTED and context["open_request"] is not None,
         can_observe=application.status == ApplicationStatus.NOTICE_OF_REFUSAL and context["refusal_notice"] is not None,
     )
@@ -546,7 +632,9 @@ def offerer_status(request, ref):
 
 def _offerer_post(request, ref, *, prefix: str, key: str, call, success: str):
     application = _owned(request, ref)
-    form = OffererReplyForm(request.POST, request.FILES, prefix=prefix)
+    form = OffererReplyForm(
+        request.POST, request.FILES, prefix=prefix, units=application.units.order_by("position", "pk")
+    )
     if form.is_valid():
         try:
             call(application, form)
@@ -598,4 +686,18 @@ def offerer_document(request, ref, pk: int):
     item = review_selectors.generated_document_get(application=application, pk=pk)
     if item is None:
         raise Http404
+    communication_mark_read(user=request.user, document=item)
     return private_file_response(item.file, filename=item.filename, content_type="application/pdf", inline=False)
+
+
+@login_required
+def offerer_visit_ics(request, ref, pk: int):
+    """The planned visit as an iCalendar file, for the offerer's calendar."""
+    application = _owned(request, ref)
+    plan = review_selectors.visit_plan_get(application=application, pk=pk)
+    if plan is None:
+        raise Http404
+    response = HttpResponse(review.visit_plan_ics(plan), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sopralluogo-%d.ics"' % plan.pk
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housingmix.core.uploads import PDF, validate_upload
 
-from .models import MembershipRole, OffererKind, Organisation, OrganisationType
+from .models import MembershipRole, OffererKind, Organisation, OrganisationType, User
 from .validators import normalise_code, validate_person_tax_code
 
 format_html_lazy = lazy(format_html, SafeString)
@@ -43,8 +43,19 @@ class SignupForm(forms.Form):
     )
 
     def clean_tax_code(self):
+        """One personal account per codice fiscale: a person acts for an organisation from
+        their own account (memberships), so a second account for the same person is refused."""
         code = normalise_code(self.cleaned_data["tax_code"])
         validate_person_tax_code(code)
+        if User.objects.filter(tax_code=code).exists():
+            raise forms.ValidationError(
+                _(
+                    "Esiste già un account con questo codice fiscale: ogni persona ha un solo account. "
+                    "Se è il tuo, accedi o recupera la password; per agire per conto di un ente, "
+                    "aggiungilo dall'Area personale. Se non hai mai creato un account, scrivi all'Ufficio di Piano."
+                ),
+                code="tax_code_taken",
+            )
         return code
 
     def signup(self, request, user):

@@ -3,8 +3,8 @@
 from codicefiscale import codicefiscale
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from stdnum.it import iva
 
 
@@ -63,13 +63,47 @@ def validate_runts_number(value: str) -> None:
         )
 
 
-class MinimumLengthValidator(password_validation.MinimumLengthValidator):
-    """Django's, with its message in Italian: Django 5.2 changed the message's msgid and the Italian
-    catalogue it ships has only the old one, so the refusal came in English on Italian pages."""
+# --- Password validators with the portal's own messages ---------------------------------
+# Django 5.2 changed the msgids of some validator messages ("…at least %d character") and
+# its Italian catalogue has not caught up, so the Italian sign-up page showed them in English.
+# These subclasses keep Django's checks and give every message an Italian msgid of the portal.
 
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     def get_error_message(self):
         return ngettext(
             "Questa password è troppo corta: deve contenere almeno %(min_length)d carattere.",
             "Questa password è troppo corta: deve contenere almeno %(min_length)d caratteri.",
             self.min_length,
         ) % {"min_length": self.min_length}
+
+    def get_help_text(self):
+        return ngettext(
+            "La password deve contenere almeno %(min_length)d carattere.",
+            "La password deve contenere almeno %(min_length)d caratteri.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def get_error_message(self):
+        return gettext("La password è troppo simile al campo «%(verbose_name)s».")
+
+    def get_help_text(self):
+        return gettext("La password non può essere troppo simile ai tuoi dati personali.")
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self):
+        return gettext("Questa password è troppo comune.")
+
+    def get_help_text(self):
+        return gettext("La password non può essere una password di uso comune.")
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self):
+        return gettext("Questa password è composta solo da cifre.")
+
+    def get_help_text(self):
+        return gettext("La password non può essere composta solo da cifre.")

@@ -1,4 +1,4 @@
-"""Deadlines in working days: weekends, Italian public holidays and the patron saint's day of
+"""Deadlines in working days and calendar events (iCalendar files): weekends, Italian public holidays and the patron saint's day of
 the Ambito's province are skipped (the ``holidays`` package, ``holidays.Italy(subdiv=...)``).
 
 The province is the capofila comune's (Lodi: San Bassiano, 19 January). Without an Ambito
@@ -6,7 +6,7 @@ The province is the capofila comune's (Lodi: San Bassiano, 19 January). Without 
 """
 
 import functools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import holidays
 
@@ -46,3 +46,28 @@ def add_working_days(start: date, days: int, *, province: str | None = None) -> 
         if is_working_day(current, province=province):
             left -= 1
     return current
+
+
+def event_ics(
+    *, uid: str, start: datetime, end: datetime, summary: str, location: str = "", description: str = ""
+) -> bytes:
+    """One event as an iCalendar file (RFC 5545) for an e-mail attachment or a download: the
+    same inputs give the same bytes (DTSTAMP is the event's start, not the time of rendering)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Housing Mix//portale//IT")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", start)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary)
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,21 @@ class NoticeAdminForm(forms.ModelForm):
     class Meta:
         model = Notice
         fields = CONTENT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One labelled input per date-time: the admin's split date + time pair has one label
+        # for two inputs (axe "label").
+        for name in ("opens_at", "closes_at"):
+            if name in self.fields:
+                old = self.fields[name]
+                self.fields[name] = forms.DateTimeField(
+                    label=old.label,
+                    required=old.required,
+                    help_text=old.help_text,
+                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                    input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+                )
 
     def clean(self):
         data = super().clean()
@@ -93,6 +109,7 @@ class NoticeAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="notices_notice_withdraw"),
             path("<int:pk>/upload/", self.admin_site.admin_view(self.upload_view), name="notices_notice_upload"),
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="notices_notice_publish"),
         ] + super().get_urls()
 
     def save_model(self, request, obj, form, change):
@@ -154,9 +171,32 @@ class NoticeAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        extra_context["withdraw_url"] = reverse("admin:notices_notice_withdraw", args=[object_id])
-        extra_context["upload_url"] = reverse("admin:notices_notice_upload", args=[object_id])
+        # A non-numeric id ("abc") is no notice: the admin answers "does not exist", not a 500.
+        if str(object_id).isdigit():
+            extra_context["withdraw_url"] = reverse("admin:notices_notice_withdraw", args=[object_id])
+            extra_context["upload_url"] = reverse("admin:notices_notice_upload", args=[object_id])
+            extra_context["publish_url"] = reverse("admin:notices_notice_publish", args=[object_id])
+            extra_context["notice_documents"] = list(
+                NoticeDocument.objects.filter(notice_id=int(object_id)).order_by("kind", "-version", "-pk")
+            )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def publish_view(self, request, pk):
+        """The notice page's "Pubblica" button (POST): the same service as the list's action."""
+        notice = self.get_object(request, str(pk))
+        if notice is None or not self.has_change_permission(request, notice):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._run(request, [notice], services.notice_publish, gettext("Avvisi pubblicati: %(n)s."))
+        return redirect("admin:notices_notice_change", pk)
+
+    def message_user(self, request, message, *args, **kwargs):
+        # Django writes "Il avviso …"; Italian elides the article before a vowel.
+        text = str(message)
+        if text.startswith("Il avviso"):
+            text = "L'avviso" + text[len("Il avviso") :]
+            message = mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308 (Django's own message)
+        return super().message_user(request, message, *args, **kwargs)
 
     def withdraw_view(self, request, pk):
         notice = self.get_object(request, str(pk))

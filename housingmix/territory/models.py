@@ -12,6 +12,21 @@ class Ambito(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     pec = models.EmailField(_("PEC"), blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    # Who signs the review's acts, and the appeal information every decision states
+    # (L. 241/1990 art. 3 c. 4): configurable per Ambito.
+    signatory_name = models.CharField(_("firmatario degli atti"), max_length=200, blank=True)
+    signatory_role = models.CharField(
+        _("qualifica del firmatario"), max_length=200, default="Responsabile dell'Ufficio di Piano"
+    )
+    appeal_authority = models.CharField(
+        _("autorità per il ricorso giurisdizionale"),
+        max_length=255,
+        default="Tribunale Amministrativo Regionale (TAR) per la Lombardia",
+    )
+    appeal_days = models.PositiveSmallIntegerField(_("giorni per il ricorso al TAR"), default=60)
+    extraordinary_appeal_days = models.PositiveSmallIntegerField(
+        _("giorni per il ricorso straordinario al Presidente della Repubblica"), default=120
+    )
 
     class Meta:
         verbose_name = _("ambito territoriale")

@@ -289,25 +289,50 @@ def test_site_visit_moves_to_site_visit_with_report_pdf(application, staff, revi
 
 def test_eligible_decision_fills_the_registry_with_protocolled_letter(application, staff, reviewer, run_on_commit):
     _under_visit(application, staff, reviewer, run_on_commit)
-    unit = application.units.order_by("pk").first()
 
     decision = run_on_commit(
         review.decision_eligible,
         application=application,
         by=staff,
         reasons="Requisiti verificati",
-        units=[unit],
         expected_status=ApplicationStatus.SITE_VISIT,
     )
 
     application = Application.objects.get(pk=application.pk)
     assert application.status == ApplicationStatus.ELIGIBLE and application.decided_at is not None
-    entry = RegistryEntry.objects.get()
-    assert entry.unit == unit and entry.comune == unit.comune and entry.beds == unit.beds
+    units = list(application.units.order_by("position", "pk"))
+    assert {e.unit for e in RegistryEntry.objects.all()} == set(units)
+    entry = RegistryEntry.objects.get(unit=units[0])
+    assert entry.comune == units[0].comune and entry.beds == units[0].beds
     assert decision.protocol.direction == ProtocolDirection.OUTGOING
     document = documents_of(application, kinds=[GeneratedKind.DECISION]).get()
     text, _reader = _pdf_text(document)
-    assert "idonea" in text and decision.protocol.display_number in text and unit.display_name in text
+    assert "idonea" in text and decision.protocol.display_number in text
+    assert all(unit.display_name in text for unit in units)
+
+
+def test_eligible_for_some_units_gives_the_others_a_preavviso_never_drops_them(
+    application, staff, reviewer, run_on_commit
+):
+    """The old bug: one unit declared eligible, the other silently dropped. Now the other unit
+    gets a preavviso di diniego in the same act, and the letter names both."""
+    _under_visit(application, staff, reviewer, run_on_commit)
+    unit, other = application.units.order_by("position", "pk")
+
+    decision = run_on_commit(
+        review.decision_eligible, application=application, by=staff, reasons="Requisiti verificati", units=[unit]
+    )
+
+    application = Application.objects.get(pk=application.pk)
+    assert application.status == ApplicationStatus.NOTICE_OF_REFUSAL
+    assert decision.kind == "refusal_notice" and decision.reply_deadline is not None
+    assert {(o.unit_id, o.outcome) for o in decision.unit_outcomes.all()} == {
+        (unit.pk, "eligible"),
+        (other.pk, "refusal_notice"),
+    }
+    assert RegistryEntry.objects.get().unit == unit
+    text, _reader = _pdf_text(documents_of(application, kinds=[GeneratedKind.REFUSAL_NOTICE]).get())
+    assert unit.display_name in text and other.display_name in text and "Preavviso di diniego" in text
 
 
 def test_eligible_refused_before_the_site_visit(application, staff, reviewer, run_on_commit):

@@ -155,7 +155,7 @@ def test_offerer_bad_file_is_refused_and_nothing_changes(client, login, staff, r
     review.info_request_create(application=application, items="Planimetria", by=reviewer)
     response = login(application.created_by).post(
         reverse("review:offerer_integration", kwargs={"ref": application.reference}),
-        {"integration-file_1": SimpleUploadedFile("x.pdf", b"MZ not a pdf at all")},
+        {"integration-kind_1": "other", "integration-file_1": SimpleUploadedFile("x.pdf", b"MZ not a pdf at all")},
     )
     assert response.status_code == 400
     assert "non è di un tipo ammesso" in response.content.decode()

@@ -118,7 +118,7 @@ def test_review_from_assignment_to_registry_and_decision_pdf(live_server, browse
         worker.get_by_role("button", name="Registra il sopralluogo").click()
         expect(worker.locator("#stato-manifestazione")).to_have_text("Sopralluogo")
         assert_no_blocking_violations(worker)
-        expect(worker.get_by_role("button", name="Dichiara idonea")).to_have_count(0)
+        expect(worker.get_by_role("button", name="Registra gli esiti e invia la comunicazione")).to_have_count(0)
         worker.locator("#id_proposal-outcome").select_option("eligible")
         worker.locator("#id_proposal-reasons").fill("Requisiti verificati in sopralluogo.")
         worker.get_by_role("button", name="Registra la proposta").click()
@@ -126,8 +126,11 @@ def test_review_from_assignment_to_registry_and_decision_pdf(live_server, browse
         staff_page.goto(detail_url)
         expect(staff_page.get_by_text("Proposta dell'istruttore")).to_be_visible()
         assert_no_blocking_violations(staff_page)
-        staff_page.locator("#id_eligible-reasons").fill("Requisiti verificati in sopralluogo.")
-        staff_page.get_by_role("button", name="Dichiara idonea").click()
+        # The decision is per unit: the select starts on a neutral "Scegli…".
+        expect(staff_page.locator("#id_outcomes-outcome_%d" % unit.pk)).to_have_value("")
+        staff_page.locator("#id_outcomes-outcome_%d" % unit.pk).select_option("eligible")
+        staff_page.locator("#id_outcomes-reasons").fill("Requisiti verificati in sopralluogo.")
+        staff_page.get_by_role("button", name="Registra gli esiti e invia la comunicazione").click()
         expect(staff_page.locator("#stato-manifestazione")).to_have_text("Idonea")
         _shot(staff_page, screenshots_dir, "3-eligible")
         assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ELIGIBLE

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -20,10 +21,8 @@ def _form_data(**overrides):
         "body": "Testo integrale.",
         "act_number": "12/2026",
         "act_date": now.strftime("%d/%m/%Y"),
-        "opens_at_0": now.strftime("%d/%m/%Y"),
-        "opens_at_1": "09:00",
-        "closes_at_0": (now + timedelta(days=30)).strftime("%d/%m/%Y"),
-        "closes_at_1": "12:00",
+        "opens_at": now.strftime("%Y-%m-%dT09:00"),
+        "closes_at": (now + timedelta(days=30)).strftime("%Y-%m-%dT12:00"),
         "rup": "Dott.ssa Anna Bianchi",
         "faq-TOTAL_FORMS": "0",
         "faq-INITIAL_FORMS": "0",
@@ -101,3 +100,53 @@ def test_publish_action_explains_why_a_notice_cannot_go_out(client, staff):
     )
     assert "deve restare aperto almeno 15 giorni" in response.content.decode()
     assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.DRAFT
+
+
+# --- Issue 11, item 13 -------------------------------------------------------------------
+
+
+def test_non_numeric_id_is_not_a_500(client, staff):
+    client.force_login(staff)
+    response = client.get("/backoffice/notices/notice/abc/change/")
+    assert response.status_code in (302, 404)
+
+
+def test_date_time_inputs_each_have_their_label(client, staff):
+    client.force_login(staff)
+    content = client.get(reverse("admin:notices_notice_add")).content.decode()
+    for name in ("opens_at", "closes_at"):
+        assert 'type="datetime-local" name="%s"' % name in content
+        assert re.search(r'<label[^>]*for="id_%s"' % name, content)
+        assert 'name="%s_0"' % name not in content
+
+
+def test_added_message_elides_the_article(client, staff):
+    client.force_login(staff)
+    response = client.post(reverse("admin:notices_notice_add"), _form_data(), follow=True)
+    content = response.content.decode()
+    assert "L&#x27;avviso" in content or "L'avviso" in content
+    assert "Il avviso" not in content
+
+
+def test_notice_page_has_a_publish_button_and_lists_attachments(client, staff):
+    from housingmix.notices import services
+
+    client.force_login(staff)
+    client.post(reverse("admin:notices_notice_add"), _form_data())
+    notice = Notice.objects.get(title="Avviso creato dal back office")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    services.document_upload(
+        notice=notice,
+        by=staff,
+        kind="annex",
+        title="Modulo di domanda",
+        upload=SimpleUploadedFile("modulo.pdf", pdf, content_type="application/pdf"),
+    )
+    page = client.get(reverse("admin:notices_notice_change", args=[notice.pk])).content.decode()
+    assert "Modulo di domanda" in page and "versione 1" in page
+    assert 'form="notice-publish"' in page and 'id="notice-publish"' in page
+    response = client.post(reverse("admin:notices_notice_publish", args=[notice.pk]))
+    assert response.status_code == 302
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.PUBLISHED

@@ -396,7 +396,7 @@ def test_logged_in_header_has_the_user_menu_on_every_page(client, model_site):
         assert "Lucia Verdi" in text(menu.find("summary"))
         links = {text(a): a.get("href") for a in menu.iter("a")}
         assert links["Area personale"] == url("accounts:area")
-        assert links["Le tue comunicazioni"] == url("accounts:area")
+        assert links["Le tue comunicazioni"] == url("applications:inbox")
         (logout,) = [f for f in menu.iter("form")]
         assert logout.get("action") == url("account_logout") and logout.get("method") == "post"
         assert text(logout) == "Esci"
