@@ -19,6 +19,23 @@ def is_application_owner(user, application):
 
 
 @rules.predicate
+def has_stake_in(user, application):
+    """The owner (see above), or the person or body the manifestation is made for or signed by,
+    matched by codice fiscale: a manifestation filed by a delegate on someone's behalf, or for
+    a body the user belongs to, is theirs too. Such a user never reviews or decides on it."""
+    if is_application_owner(user, application):
+        return True
+    if not user.is_authenticated or application is None:
+        return False
+    codes = {code.upper() for code in (application.offerer_tax_code, application.signatory_tax_code) if code}
+    if not codes:
+        return False
+    if (user.tax_code or "").upper() in codes:
+        return True
+    return user.memberships.filter(organisation__tax_code__in=codes).exists()
+
+
+@rules.predicate
 def is_draft(user, application):
     return application is not None and application.is_draft
 
@@ -33,7 +50,8 @@ rules.add_perm("applications.download_files", is_application_owner | is_ambito_s
 # --- Review (istruttoria) -------------------------------------------------------
 # A social worker acts only on the manifestations assigned to them; Ambito staff assign,
 # review and decide on every one. Reviewers and staff never act as the offerer, and an
-# offerer (even one who is also a reviewer) never reviews their own manifestation.
+# offerer (even one who is also a reviewer) never reviews their own manifestation, nor one made
+# for them or their organisation by someone else (``has_stake_in``).
 
 
 @rules.predicate
@@ -61,12 +79,12 @@ def is_submitted(user, application):
 is_reviewer = is_ambito_staff | (is_social_worker & is_assigned_reviewer)
 
 rules.add_perm("applications.review_workspace", is_ambito_staff | is_social_worker)
-rules.add_perm("applications.review_record", is_submitted & is_reviewer & ~is_application_owner)
-rules.add_perm("applications.assign_reviewer", is_ambito_staff & ~is_application_owner)
-rules.add_perm("applications.review", is_reviewer & ~is_application_owner)
+rules.add_perm("applications.review_record", is_submitted & is_reviewer & ~has_stake_in)
+rules.add_perm("applications.assign_reviewer", is_ambito_staff & ~has_stake_in)
+rules.add_perm("applications.review", is_reviewer & ~has_stake_in)
 # The Ufficio di Piano decides (eligible, preavviso di diniego, final refusal); an assigned social
 # worker carries out the review and proposes an outcome.
-rules.add_perm("applications.decide", is_ambito_staff & ~is_application_owner)
-rules.add_perm("applications.propose_outcome", is_reviewer & ~is_application_owner)
+rules.add_perm("applications.decide", is_ambito_staff & ~has_stake_in)
+rules.add_perm("applications.propose_outcome", is_reviewer & ~has_stake_in)
 rules.add_perm("applications.answer_request", is_application_owner)
 rules.add_perm("applications.view_review_dashboard", is_ambito_staff)
