@@ -1,12 +1,14 @@
-"""Who may do what on a manifestation of interest (object-level, via django-rules)."""
+"""Who may do what on a manifestation of interest (object-level, via django-rules).
+
+Each predicate is a plain function wrapped by ``rules.predicate`` (not decorated), so that
+mutation testing (`make mutation`) reaches its body."""
 
 import rules
 
 from housingmix.accounts.rules import is_ambito_staff
 
 
-@rules.predicate
-def is_application_owner(user, application):
+def _is_application_owner(user, application):
     """The account that started it, or a member of the organisation it is made for."""
     if not user.is_authenticated or application is None:
         return False
@@ -18,8 +20,10 @@ def is_application_owner(user, application):
     )
 
 
-@rules.predicate
-def has_stake_in(user, application):
+is_application_owner = rules.predicate(_is_application_owner, name="is_application_owner")
+
+
+def _has_stake_in(user, application):
     """The owner (see above), or the person or body the manifestation is made for or signed by,
     matched by codice fiscale: a manifestation filed by a delegate on someone's behalf, or for
     a body the user belongs to, is theirs too. Such a user never reviews or decides on it."""
@@ -35,9 +39,14 @@ def has_stake_in(user, application):
     return user.memberships.filter(organisation__tax_code__in=codes).exists()
 
 
-@rules.predicate
-def is_draft(user, application):
+has_stake_in = rules.predicate(_has_stake_in, name="has_stake_in")
+
+
+def _is_draft(user, application):
     return application is not None and application.is_draft
+
+
+is_draft = rules.predicate(_is_draft, name="is_draft")
 
 
 rules.add_perm("applications.view_record", is_application_owner | is_ambito_staff)
@@ -54,15 +63,16 @@ rules.add_perm("applications.download_files", is_application_owner | is_ambito_s
 # for them or their organisation by someone else (``has_stake_in``).
 
 
-@rules.predicate
-def is_social_worker(user):
+def _is_social_worker(user, _application=None):
     from housingmix.accounts.roles import Role
 
     return user.is_authenticated and user.has_role(Role.SOCIAL_WORKER)
 
 
-@rules.predicate
-def is_assigned_reviewer(user, application):
+is_social_worker = rules.predicate(_is_social_worker, name="is_social_worker")
+
+
+def _is_assigned_reviewer(user, application):
     return (
         user.is_authenticated
         and application is not None
@@ -71,9 +81,14 @@ def is_assigned_reviewer(user, application):
     )
 
 
-@rules.predicate
-def is_submitted(user, application):
+is_assigned_reviewer = rules.predicate(_is_assigned_reviewer, name="is_assigned_reviewer")
+
+
+def _is_submitted(user, application):
     return application is not None and not application.is_draft
+
+
+is_submitted = rules.predicate(_is_submitted, name="is_submitted")
 
 
 is_reviewer = is_ambito_staff | (is_social_worker & is_assigned_reviewer)

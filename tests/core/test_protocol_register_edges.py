@@ -59,3 +59,33 @@ def test_recipient_is_cut_to_its_field_and_an_act_about_nothing_has_no_record():
     entry = _register(recipient="r" * 300, record=None)
     assert len(entry.recipient) == 255
     assert entry.record_type is None and entry.record_id == ""
+
+
+def test_refusals_say_what_is_wrong():
+    with pytest.raises(ValueError, match="^unknown protocol direction$"):
+        _register(direction="sideways")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_refusal_says_so():
+    with pytest.raises(RuntimeError, match="^protocol.register must run inside a transaction$"):
+        protocol.register(direction=protocol.INCOMING, sender="x", recipient="y", subject="z", sha256="0" * 64)
+
+
+def test_entries_of_a_record_only_theirs_in_year_then_number_order(clock):
+    from tests.notices.factories import NoticeFactory
+
+    notice, other = NoticeFactory(), NoticeFactory()
+    moments = [
+        datetime(2030, 3, 1, 10, tzinfo=UTC),  # 2030 no. 1
+        datetime(2030, 3, 2, 10, tzinfo=UTC),  # 2030 no. 2 (the other notice)
+        datetime(2030, 3, 3, 10, tzinfo=UTC),  # 2030 no. 3
+        datetime(2031, 1, 5, 10, tzinfo=UTC),  # 2031 no. 1: a lower number, a later year
+    ]
+    clock(*[m for m in moments for _twice in (1, 2)])
+    first = _register(record=notice)
+    _register(record=other)
+    third = _register(record=notice)
+    next_year = _register(record=notice)
+    assert [(e.year, e.number) for e in (first, third, next_year)] == [(2030, 1), (2030, 3), (2031, 1)]
+    assert list(protocol.entries_for(notice)) == [first, third, next_year]
