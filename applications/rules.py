@@ -1,12 +1,14 @@
-"""Who may do what on a manifestation of interest (object-level, via django-rules)."""
+"""Who may do what on a manifestation of interest (object-level, via django-rules).
+
+Each predicate is a plain function wrapped by ``rules.predicate`` (not decorated), so that
+mutation testing (`make mutation`) reaches its body."""
 
 import rules
 
 from housingmix.accounts.rules import is_ambito_staff
 
 
-@rules.predicate
-def is_application_owner(user, application):
+def _is_application_owner(user, application):
     """The account that started it, or a member of the organisation it is made for."""
     if not user.is_authenticated or application is None:
         return False
@@ -18,14 +20,40 @@ def is_application_owner(user, application):
     )
 
 
-@rules.predicate
-def is_draft(user, application):
+is_application_owner = rules.predicate(_is_application_owner, name="is_application_owner")
+
+
+def _has_stake_in(user, application):
+    """The owner (see above), or the person or body the manifestation is made for or signed by,
+    matched by codice fiscale: a manifestation filed by a delegate on someone's behalf, or for
+    a body the user belongs to, is theirs too. Such a user never reviews or decides on it."""
+    if is_application_owner(user, application):
+        return True
+    if not user.is_authenticated or application is None:
+        return False
+    codes = {code.upper() for code in (application.offerer_tax_code, application.signatory_tax_code) if code}
+    if not codes:
+        return False
+    if (user.tax_code or "").upper() in codes:
+        return True
+    return user.memberships.filter(organisation__tax_code__in=codes).exists()
+
+
+has_stake_in = rules.predicate(_has_stake_in, name="has_stake_in")
+
+
+def _is_draft(user, application):
     return application is not None and application.is_draft
 
 
-@rules.predicate
-def is_submitted(user, application):
+is_draft = rules.predicate(_is_draft, name="is_draft")
+
+
+def _is_submitted(user, application):
     return application is not None and not application.is_draft
+
+
+is_submitted = rules.predicate(_is_submitted, name="is_submitted")
 
 
 # A draft is the offerer's alone until it is submitted: nobody else reads it or its files, staff
@@ -41,18 +69,20 @@ rules.add_perm("applications.download_files", is_application_owner | (is_ambito_
 # --- Review (istruttoria) -------------------------------------------------------
 # A social worker acts only on the manifestations assigned to them; Ambito staff assign,
 # review and decide on every one. Reviewers and staff never act as the offerer, and an
-# offerer (even one who is also a reviewer) never reviews their own manifestation.
+# offerer (even one who is also a reviewer) never reviews their own manifestation, nor one made
+# for them or their organisation by someone else (``has_stake_in``).
 
 
-@rules.predicate
-def is_social_worker(user):
+def _is_social_worker(user, _application=None):
     from housingmix.accounts.roles import Role
 
     return user.is_authenticated and user.has_role(Role.SOCIAL_WORKER)
 
 
-@rules.predicate
-def is_assigned_reviewer(user, application):
+is_social_worker = rules.predicate(_is_social_worker, name="is_social_worker")
+
+
+def _is_assigned_reviewer(user, application):
     return (
         user.is_authenticated
         and application is not None
@@ -61,15 +91,18 @@ def is_assigned_reviewer(user, application):
     )
 
 
+is_assigned_reviewer = rules.predicate(_is_assigned_reviewer, name="is_assigned_reviewer")
+
+
 is_reviewer = is_ambito_staff | (is_social_worker & is_assigned_reviewer)
 
 rules.add_perm("applications.review_workspace", is_ambito_staff | is_social_worker)
-rules.add_perm("applications.review_record", is_submitted & is_reviewer & ~is_application_owner)
-rules.add_perm("applications.assign_reviewer", is_ambito_staff & ~is_application_owner)
-rules.add_perm("applications.review", is_reviewer & ~is_application_owner)
+rules.add_perm("applications.review_record", is_submitted & is_reviewer & ~has_stake_in)
+rules.add_perm("applications.assign_reviewer", is_ambito_staff & ~has_stake_in)
+rules.add_perm("applications.review", is_reviewer & ~has_stake_in)
 # The Ufficio di Piano decides (eligible, preavviso di diniego, final refusal); an assigned social
 # worker carries out the review and proposes an outcome.
-rules.add_perm("applications.decide", is_ambito_staff & ~is_application_owner)
-rules.add_perm("applications.propose_outcome", is_reviewer & ~is_application_owner)
+rules.add_perm("applications.decide", is_ambito_staff & ~has_stake_in)
+rules.add_perm("applications.propose_outcome", is_reviewer & ~has_stake_in)
 rules.add_perm("applications.answer_request", is_application_owner)
 rules.add_perm("applications.view_review_dashboard", is_ambito_staff)

@@ -52,6 +52,7 @@ from ..models import (
     UnitOutcome,
     UnitOutcomeKind,
 )
+from ..rules import has_stake_in
 from ..services import offerer_label
 from .selectors import unit_outcomes_current
 
@@ -160,14 +161,10 @@ def reviewer_is_eligible(*, application: Application, reviewer: User) -> bool:
     """Who may be assigned: Ambito staff, or a social worker of the comune of one of the units.
 
     A social worker reviews where they work; a manifestation with units in several comuni
-    can go to a worker of any of them. The offerer's own accounts are never eligible.
+    can go to a worker of any of them. The offerer's own accounts, the members of the offering
+    organisation and whoever the manifestation is made for or signed by are never eligible.
     """
-    if not reviewer.is_active or reviewer.pk == application.created_by_id:
-        return False
-    if (
-        application.organisation_id
-        and reviewer.memberships.filter(organisation_id=application.organisation_id).exists()
-    ):
+    if not reviewer.is_active or has_stake_in(reviewer, application):
         return False
     if reviewer.has_role(Role.STAFF):
         return True
