@@ -73,7 +73,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/bandit -q -r housingmix applications properties --severity-level medium
+	$(VENV)/bin/bandit -q -r housingmix applications properties projects beneficiaries --severity-level medium
 	@$(MAKE) --no-print-directory audit ALLOW_UNAUDITED=$(or $(ALLOW_UNAUDITED),1)
 
 ## Known vulnerabilities in the pinned dependencies, as installed in .venv (transitive ones too),

@@ -195,7 +195,7 @@ class NoticeAdmin(admin.ModelAdmin):
         text = str(message)
         if text.startswith("Il avviso"):
             text = "L'avviso" + text[len("Il avviso") :]
-            message = mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308 (Django's own message)
+            message = mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308  # nosec B308 B703
         return super().message_user(request, message, *args, **kwargs)
 
     def withdraw_view(self, request, pk):

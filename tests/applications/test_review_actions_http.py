@@ -72,7 +72,11 @@ def test_offerer_observations_then_reconsider_over_http(client, login, staff):
     offerer = application.created_by
     response = login(offerer).post(
         reverse("review:offerer_observations", kwargs={"ref": application.reference}),
-        {"observations-text": "La superficie è di 70 m²", "observations-file_1": pdf_upload("perizia.pdf")},
+        {
+            "observations-text": "La superficie è di 70 m²",
+            "observations-kind_1": "other",
+            "observations-file_1": pdf_upload("perizia.pdf"),
+        },
     )
     assert response.status_code == 302
     reply = OffererReply.objects.get(application=application)
