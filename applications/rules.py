@@ -36,7 +36,13 @@ def _has_stake_in(user, application):
         return False
     if (user.tax_code or "").upper() in codes:
         return True
-    return user.memberships.filter(organisation__tax_code__in=codes).exists()
+    # Asked by several rules on one page: the answer is kept on the manifestation for this user
+    # and these codes (a page costs one query, not one per rule).
+    memo = application.__dict__.setdefault("_stake_memo", {})
+    key = (user.pk, frozenset(codes))
+    if key not in memo:
+        memo[key] = user.memberships.filter(organisation__tax_code__in=codes).exists()
+    return memo[key]
 
 
 has_stake_in = rules.predicate(_has_stake_in, name="has_stake_in")

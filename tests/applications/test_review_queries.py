@@ -21,12 +21,14 @@ from tests.notices.factories import NoticeFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the user's roles, COUNT, the page, its units. The filter's choices come from the cache.
-QUEUE_QUERIES = 6
-# Session, user, roles, the manifestation, the read-audit INSERT, units, checks, attachments,
-# history (the proposal comes from it), notes, requests, replies, visits, decisions, documents.
-DETAIL_QUERIES = 15
-REGISTRY_QUERIES = 7  # session, user, 2 for the permissions, roles, COUNT, the page
+# Session, user, the verified second-factor device (django-otp), the user's roles, COUNT, the
+# page, its units. The filter's choices come from the cache.
+QUEUE_QUERIES = 7
+# Session, user, device, roles, the manifestation, the reader's stake in it (asked once for every
+# rule), the read-audit INSERT, units, checks, unit outcomes, attachments, history (the proposal
+# comes from it), notes, requests, replies, visits, decisions, documents.
+DETAIL_QUERIES = 18
+REGISTRY_QUERIES = 8  # session, user, device, 2 for the permissions, roles, COUNT, the page
 
 
 def _seed(count: int) -> User:
