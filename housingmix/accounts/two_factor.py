@@ -1,9 +1,10 @@
 """Two-factor authentication (django-otp) for the accounts that read other people's data: Ufficio di
-Piano staff, social workers, commission members, the DPO, administrators (and any staff or
-superuser account). A TOTP app on the phone, plus ten single-use recovery codes.
+Piano staff, social workers and their supervisors, commission members, the DPO, administrators
+(and any staff or superuser account). A TOTP app on the phone, plus ten single-use recovery codes.
 
-Enrolment happens on the first login; until the session is verified, every back-office and review
-URL sends the account to the verification page (TwoFactorMiddleware).
+Enrolment happens on the first login; until the session is verified, every back-office, review,
+co-design (staff, commission) and beneficiaries URL sends the account to the verification page
+(TwoFactorMiddleware); the public pages of those apps stay open.
 """
 
 from urllib.parse import urlencode
@@ -19,14 +20,28 @@ from housingmix.core import audit
 
 from .roles import Role
 
-TWO_FACTOR_ROLES = {Role.STAFF, Role.SOCIAL_WORKER, Role.COMMISSION, Role.DPO, Role.ADMINISTRATOR}
+TWO_FACTOR_ROLES = {
+    Role.STAFF,
+    Role.SOCIAL_WORKER,
+    Role.SOCIAL_SUPERVISOR,
+    Role.COMMISSION,
+    Role.DPO,
+    Role.ADMINISTRATOR,
+}
 RECOVERY_CODES = 10
 TOTP_NAME = "app"
 STATIC_NAME = "codici-di-recupero"
 
 # URL namespaces (and single names) behind the second factor, and the names exempt from it.
-ENFORCED_NAMESPACES = {"admin", "review", "registry", "applications"}
-EXEMPT_NAMES = {"admin:login", "admin:logout"}
+ENFORCED_NAMESPACES = {"admin", "review", "registry", "applications", "projects", "beneficiaries"}
+EXEMPT_NAMES = {
+    "admin:login",
+    "admin:logout",
+    # Public pages: a call and its ranking, the beneficiaries' open data.
+    "projects:call_detail",
+    "projects:ranking_pdf",
+    "beneficiaries:open_data",
+}
 EXEMPT_PREFIXES = ("review:offerer_",)  # an offerer's own pages about their manifestation
 
 

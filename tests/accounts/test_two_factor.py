@@ -21,7 +21,15 @@ from tests.applications.factories import social_worker
 pytestmark = pytest.mark.django_db
 
 TWO_FACTOR = reverse("accounts:two_factor")
-ENFORCED = ("/istruttoria/", "/istruttoria/cruscotto/", "/registro-alloggi/", "/backoffice/")
+ENFORCED = (
+    "/istruttoria/",
+    "/istruttoria/cruscotto/",
+    "/registro-alloggi/",
+    "/backoffice/",
+    reverse("projects:call_list"),
+    reverse("beneficiaries:list"),
+    reverse("beneficiaries:dashboard"),
+)
 
 
 def _login(client, user):
@@ -35,6 +43,7 @@ def _roles():
     return {
         "staff": UserFactory(staff=True),
         "social_worker": social_worker("Lodi"),
+        "social_supervisor": UserFactory(roles=[Role.SOCIAL_SUPERVISOR], comune=social_worker("Lodi").comune),
         "commission": UserFactory(roles=[Role.COMMISSION]),
         "dpo": UserFactory(is_staff=True, roles=[Role.DPO]),
         "administrator": UserFactory(is_staff=True, roles=[Role.ADMINISTRATOR]),
@@ -110,10 +119,21 @@ def test_every_role_that_reads_others_data_needs_the_second_factor(client):
     application = ApplicationFactory(submitted=True)
     for role, user in _roles().items():
         _login(client, user)
-        for path in ENFORCED + (application.get_absolute_url(),):
+        for path in ENFORCED + (application.get_absolute_url(), reverse("projects:commission_home")):
             response = client.get(path)
             assert response.status_code == 302 and response["Location"].startswith(TWO_FACTOR), (role, path)
         client.post(reverse("account_logout"))
+
+
+def test_the_public_pages_of_co_design_and_beneficiaries_need_no_second_factor(client):
+    from tests.projects.factories import codesign_call
+
+    call = codesign_call()
+    _login(client, UserFactory(staff=True))
+    assert client.get(reverse("projects:call_detail", kwargs={"pk": call.pk})).status_code == 200
+    assert client.get(reverse("beneficiaries:open_data")).status_code == 200
+    response = client.get(reverse("projects:call_manage", kwargs={"pk": call.pk}))
+    assert response.status_code == 302 and response["Location"].startswith(TWO_FACTOR)
 
 
 def test_offerers_have_no_second_factor_on_their_own_pages(client):

@@ -17,9 +17,10 @@ from beneficiaries import services
 from beneficiaries.models import FollowUp, Household, Placement, PlanStatus, SupportPlan
 from housingmix.core.models import OutgoingEmail
 from tests.accounts.factories import PASSWORD
+from tests.accounts.two_factor_helpers import app_of
 from tests.beneficiaries import factories as f
 from tests.browser.conftest import LOCALES, TIMEOUT_MS
-from tests.browser.helpers import assert_no_blocking_violations
+from tests.browser.helpers import assert_no_blocking_violations, second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,12 +36,14 @@ def _session(browser, live_server, user, language="it"):
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    app_of(user)  # an app already enrolled: a second-factor account is asked for its code
     page.goto(live_server.url + reverse("account_login"))
     page.locator('main input[name="login"]').fill(user.email)
     page.locator('main input[name="password"]').fill(PASSWORD)
     page.locator('main form button[type="submit"]').first.click()
     page.wait_for_load_state("load")
     assert "/login" not in page.url, "login failed for %s" % user.email
+    second_factor(page, user)
     return context, page
 
 

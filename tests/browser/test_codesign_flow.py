@@ -17,9 +17,10 @@ from housingmix.notices.models import Notice
 from projects import services
 from projects.models import AgreementStatus, CodesignCall, Proposal, ReportStatus, SessionStatus
 from tests.accounts.factories import PASSWORD
+from tests.accounts.two_factor_helpers import app_of
 from tests.applications.conftest import pdf_upload
 from tests.browser.conftest import LOCALES, TIMEOUT_MS
-from tests.browser.helpers import assert_no_blocking_violations, switch_to_english
+from tests.browser.helpers import assert_no_blocking_violations, second_factor, switch_to_english
 from tests.projects.factories import codesign_call, commission_user, ets_operator, fill_proposal, staff_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,12 +38,14 @@ def _session(browser, live_server, user, contexts):
     context.set_default_timeout(TIMEOUT_MS)
     contexts.append(context)
     page = context.new_page()
+    app_of(user)  # an app already enrolled: a second-factor account is asked for its code
     page.goto(live_server.url + reverse("account_login"))
     page.locator('main input[name="login"]').fill(user.email)
     page.locator('main input[name="password"]').fill(PASSWORD)
     page.locator('main form button[type="submit"]').first.click()
     page.wait_for_load_state("load")
     assert "/login" not in page.url, "login failed for %s" % user.email
+    second_factor(page, user)
     return page
 
 

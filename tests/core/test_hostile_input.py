@@ -92,6 +92,29 @@ def _check(response, where):
                     assert not ENGLISH.search(str(message)), (where, message)
 
 
+def _post_hostile(client, paths, detail_forms, *, anonymous: bool) -> int:
+    """Open each path, post its forms back with every kind of hostile value; the number of posts."""
+    posted = 0
+    for name, path in paths:
+        page = client.get(path)
+        _check(page, path)
+        forms_on_page = _forms(page) if page.status_code == 200 else []
+        if page.status_code == 405 and name.startswith("review:") and not anonymous:
+            forms_on_page = detail_forms  # the review's actions post the forms of the review page
+        if not forms_on_page:
+            continue
+        for round_, kind in enumerate(KINDS):
+            response = client.post(path, _hostile(forms_on_page, kind, round_))
+            _check(response, (path, kind))
+            posted += 1
+        # Invalid UTF-8 in the body itself.
+        response = client.generic(
+            "POST", path, b"name=%FF%FE%00&email=\xff\xfe", content_type="application/x-www-form-urlencoded"
+        )
+        _check(response, (path, "invalid utf-8"))
+    return posted
+
+
 @pytest.fixture
 def people(django_capture_on_commit_callbacks):
     worker = social_worker("Lodi")
@@ -135,30 +158,37 @@ def test_every_form_takes_hostile_input_without_a_5xx_or_reflected_markup(client
     if role in ("staff", "social_worker"):
         detail_forms = _forms(client.get(reverse("review:detail", kwargs={"ref": application.reference})))
         assert detail_forms
-    posted = 0
+    paths = []
     for pattern in url_patterns():
         if not pattern.name or pattern.name.startswith("admin:") or pattern.name in SKIP:
             continue
         if set(pattern.params) - set(values):
             continue
-        path = pattern_path(pattern, values)
-        page = client.get(path)
-        _check(page, path)
-        forms_on_page = _forms(page) if page.status_code == 200 else []
-        if page.status_code == 405 and pattern.name.startswith("review:") and role != "anonymous":
-            forms_on_page = detail_forms  # the review's actions post the forms of the review page
-        if not forms_on_page:
-            continue
-        for round_, kind in enumerate(KINDS):
-            response = client.post(path, _hostile(forms_on_page, kind, round_))
-            _check(response, (path, kind))
-            posted += 1
-        # Invalid UTF-8 in the body itself.
-        response = client.generic(
-            "POST", path, b"name=%FF%FE%00&email=\xff\xfe", content_type="application/x-www-form-urlencoded"
-        )
-        _check(response, (path, "invalid utf-8"))
+        paths.append((pattern.name, pattern_path(pattern, values)))
+    posted = _post_hostile(client, paths, detail_forms, anonymous=role == "anonymous")
     assert posted > 5
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks):
+    from tests.core.url_access_world import add_receipt, build_world
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world = build_world()
+    return add_receipt(world)
+
+
+@pytest.mark.parametrize("role", ["ets_operator", "staff", "social_worker_assigned"])
+def test_the_co_design_and_beneficiaries_forms_take_hostile_input(client, world, role):
+    """The forms of the co-design and beneficiaries pages, on the objects of the URL table's world
+    (the ETS operator's proposal, project and report; the assigned worker's household)."""
+    client.force_login(world.users[role])
+    paths = [
+        (pattern.name, pattern_path(pattern, world.values_for(pattern)))
+        for pattern in url_patterns()
+        if pattern.name and pattern.name.startswith(("projects:", "beneficiaries:"))
+    ]
+    assert _post_hostile(client, paths, [], anonymous=False) > 0
 
 
 def test_a_draft_keeps_what_was_typed_next_to_hostile_fields(client, people):

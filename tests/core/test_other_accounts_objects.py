@@ -105,3 +105,25 @@ def test_a_social_worker_reaches_only_the_manifestations_assigned_to_them(client
     assert export.status_code == 200
     body = b"".join(export.streaming_content) if export.streaming else export.content
     assert str(assigned.protocol_number).encode() not in body
+
+
+def test_an_ets_reaches_none_of_another_ets_proposals(client, django_capture_on_commit_callbacks):
+    """Co-design: another ETS's proposal, its receipt, and the ids around one's own are 404s."""
+    from housingmix.core.documents import documents_of
+    from tests.projects.factories import codesign_call, submitted_proposal
+
+    call = codesign_call()
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = submitted_proposal(call)
+        theirs = submitted_proposal(call)
+    client.force_login(mine.operator)
+    their_receipt = documents_of(theirs).get()
+    for name in ("projects:proposal_detail", "projects:proposal_admissibility"):
+        assert client.get(reverse(name, kwargs={"pk": theirs.pk})).status_code == 404, name
+    assert client.get(reverse("projects:proposal_step", kwargs={"pk": theirs.pk, "step": "body"})).status_code == 404
+    for pk in (theirs.pk, mine.pk):  # their receipt, under their proposal and under mine
+        path = reverse("projects:proposal_document", kwargs={"pk": pk, "doc": their_receipt.pk})
+        assert client.get(path).status_code == 404
+    for pk in (mine.pk + step for step in GUESS if mine.pk + step > 0):
+        _ok_or_404(client, reverse("projects:proposal_detail", kwargs={"pk": pk}), own=pk == mine.pk)
+    assert theirs.title not in client.get(reverse("projects:proposal_list")).content.decode()
