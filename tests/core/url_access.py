@@ -41,6 +41,7 @@ GRANTED = {
     "accounts:organisation_create": OFFERERS,
     "accounts:organisation_detail": frozenset({"offerer_a", "staff"}),  # A's organisation
     "applications:list": LOGGED_IN,  # each sees their own (empty) list
+    "applications:inbox": LOGGED_IN,  # each sees their own (empty) inbox
     "applications:start": OFFERERS,
     "applications:": frozenset({"offerer_a", "staff"}),  # A's submitted manifestation
     "review:queue": frozenset({"social_worker_other", "social_worker_assigned", "staff"}),  # their own queue
@@ -202,6 +203,7 @@ EXPECTED = {
     "admin:notices_notice_change": "A A A A A A 200 A 403 403 A",
     "admin:notices_notice_changelist": "A A A A A A 200 A 403 403 A",
     "admin:notices_notice_delete": "A A A A A A 403 A 403 403 A",
+    "admin:notices_notice_publish": "A A A A A A R A 403 403 A",
     "admin:notices_notice_history": "A A A A A A 200 A 403 403 A",
     "admin:notices_notice_upload": "A A A A A A 200 A 403 403 A",
     "admin:notices_notice_withdraw": "A A A A A A 200 A 403 403 A",
@@ -306,6 +308,7 @@ EXPECTED = {
     "applications:delete": "L R 404 404 404 404 R 404 404 404 404",
     "applications:detail": "L 200 404 404 404 404 200 404 404 404 404",
     "applications:generated": "L 200 404 404 404 404 200 404 404 404 404",
+    "applications:inbox": "L 200 200 200 200 200 200 200 200 200 200",
     "applications:list": "L 200 200 200 200 200 200 200 200 200 200",
     "applications:offerer": "L R 404 404 404 404 R 404 404 404 404",
     "applications:start": "L 200 200 200 R R R R R R R",
@@ -468,7 +471,9 @@ EXPECTED = {
     "review:offerer_document": "L 200 404 404 404 404 404 404 404 404 404",
     "review:offerer_integration": "L 405 405 405 405 405 405 405 405 405 405",
     "review:offerer_observations": "L 405 405 405 405 405 405 405 405 405 405",
+    "review:offerer_visit_ics": "L 404 404 404 404 404 404 404 404 404 404",
     "review:offerer_status": "L 200 404 404 404 404 404 404 404 404 404",
+    "review:outcomes": "L 405 405 405 405 405 405 405 405 405 405",
     "review:propose": "L 405 405 405 405 405 405 405 405 405 405",
     "review:queue": "L 403 403 403 200 200 200 403 403 403 403",
     "review:queue_export": "L 403 403 403 200 200 200 403 403 403 403",
@@ -476,6 +481,7 @@ EXPECTED = {
     "review:refusal_notice": "L 405 405 405 405 405 405 405 405 405 405",
     "review:resume": "L 405 405 405 405 405 405 405 405 405 405",
     "review:site_visit": "L 405 405 405 405 405 405 405 405 405 405",
+    "review:visit_plan": "L 405 405 405 405 405 405 405 405 405 405",
     "review:visit_photo": "L 403 403 403 404 404 404 403 403 403 403",
     "robots.txt": "200 200 200 200 200 200 200 200 200 200 200",
 }
