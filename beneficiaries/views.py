@@ -45,7 +45,9 @@ def _check(request, perm: str, obj=None) -> None:
 
 def _household(request, pk: int, perm: str = "beneficiaries.view_household"):
     household = selectors.household_get(pk=pk)
-    if household is None:
+    # A household one may not see answers as one that does not exist: ids are sequential, and a
+    # 403 would tell an outsider which exist and how many there are.
+    if household is None or not rules.has_perm("beneficiaries.view_household", request.user, household):
         raise Http404
     _check(request, perm, household)
     return household
@@ -300,8 +302,8 @@ def match_decide(request, pk: int):
     if match is None:
         raise Http404
     side = _match_side(request.user, match)
-    if side is None:
-        raise PermissionDenied
+    if side is None:  # neither side of this match: as if it did not exist
+        raise Http404
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -355,7 +357,7 @@ def placement_create(request, pk: int):
 
 def _placement(request, pk: int) -> Placement:
     placement = Placement.objects.select_related("household__social_worker", "entry").filter(pk=pk).first()
-    if placement is None:
+    if placement is None or not rules.has_perm("beneficiaries.view_household", request.user, placement.household):
         raise Http404
     _check(request, "beneficiaries.manage_placement", placement.household)
     return placement

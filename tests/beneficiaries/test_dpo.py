@@ -64,4 +64,4 @@ def test_signed_pact_upload_refuses_non_pdf_and_stores_a_pdf(client):
     response = client.get(reverse("beneficiaries:signed_pact_download", args=[household.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     _login(client, f.ets_operator(f.ets()))
-    assert client.get(reverse("beneficiaries:signed_pact_download", args=[household.pk])).status_code == 403
+    assert client.get(reverse("beneficiaries:signed_pact_download", args=[household.pk])).status_code == 404

@@ -242,7 +242,7 @@ def test_match_pages_owner_and_worker_decide(client):
         assert response.status_code == 302, side
     assert Match.objects.get(pk=match.pk).status == MatchStatus.ACCEPTED
     client.force_login(UserFactory(offerer=True), backend="allauth.account.auth_backends.AuthenticationBackend")
-    assert client.get(reverse("beneficiaries:match_decide", args=[match.pk])).status_code == 403
+    assert client.get(reverse("beneficiaries:match_decide", args=[match.pk])).status_code == 404
     client.force_login(household.social_worker, backend="allauth.account.auth_backends.AuthenticationBackend")
     data = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in LEASE.items()}
     response = client.post(reverse("beneficiaries:placement_create", args=[match.pk]), data)
