@@ -138,13 +138,11 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The path first: a page outside the enforced URLs never loads the session or the user.
+        if not is_enforced(request.path_info):
+            return self.get_response(request)
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and requires_two_factor(user)
-            and not is_verified(request)
-            and is_enforced(request.path_info)
-        ):
+        if user is not None and requires_two_factor(user) and not is_verified(request):
             return redirect(verification_url(request.get_full_path()))
         return self.get_response(request)
 

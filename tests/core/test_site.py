@@ -50,7 +50,7 @@ def test_signup_email_greets_from_the_portal_not_from_a_host_name(client):
     message = _signup(client)
 
     greeting = message.body.strip().splitlines()[0]
-    assert greeting == "Ciao da Housing Mix!"
+    assert greeting == "Gentile utente, ti scriviamo dal portale Housing Mix dell'Ambito territoriale di Lodi."
     assert "testserver" not in greeting and "127.0.0.1" not in greeting
 
 
@@ -61,9 +61,10 @@ def test_every_migrate_brings_the_site_in_step_with_site_url(client, settings):
 
     assert Site.objects.get_current().domain == "housingmix.example.org"
     message = _signup(client)
-    assert message.body.startswith("Ciao da Housing Mix!")
-    assert "registrare un account su housingmix.example.org." in message.body
-    assert message.body.rstrip().endswith("Grazie per usare Housing Mix!\nhousingmix.example.org")
+    assert message.body.startswith("Gentile utente, ti scriviamo dal portale Housing Mix")
+    # The confirmation link and the signature point at SITE_URL, never at the request's host.
+    assert "https://housingmix.example.org/" in message.body
+    assert "testserver" not in message.body
 
 
 def test_site_sync_command_sets_the_site_for_make_run(settings):
