@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -294,12 +295,17 @@ def feedback(request):
 
 
 # --- Appointments ---------------------------------------------------------------------------
+def _slug_or_empty(value: str) -> str:
+    return value if slug_re.fullmatch(value) else ""
+
+
 def booking(request):
     """Book an appointment: office and service first (GET), then a free slot and one's data."""
     source = request.POST if request.method == "POST" else request.GET
     offices = selectors.booking_offices()
-    office_slug = source.get("office", "")
-    service_slug = source.get("service", "")
+    # Only well-formed slugs reach the database (a NUL byte or markup is simply no choice).
+    office_slug = _slug_or_empty(source.get("office", ""))
+    service_slug = _slug_or_empty(source.get("service", ""))
     # From a service sheet only the service is known: its office, when it has one only.
     if service_slug and not office_slug:
         candidates = list(offices.filter(bookable_services__slug=service_slug)[:2])
