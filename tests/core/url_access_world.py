@@ -279,6 +279,11 @@ def build_world() -> World:
     beneficiaries = build_beneficiaries(users, ets_organisation, application)
     by_name.update(codesign.pop("by_name"))
     by_name.update(beneficiaries.pop("by_name"))
+    # Pages of one row by its id: the world's own rows, whatever ids the database handed out (on
+    # PostgreSQL the sequences go on across tests, so a fixed "1" names nothing or another row).
+    by_name["admin:auth_user_password_change"] = {"id": str(users["offerer_a"].pk)}
+    for name in ("admin:notices_notice_publish", "admin:notices_notice_upload", "admin:notices_notice_withdraw"):
+        by_name[name] = {"pk": str(notice.pk)}
     return World(
         users=users,
         values=values,
