@@ -75,7 +75,10 @@ class MemberForm(forms.ModelForm):
         pass
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=2, min_num=1, validate_min=True, max_num=15)
+# absolute_max: a forged TOTAL_FORMS cannot make the server build (and render) a thousand forms.
+MemberFormSet = forms.formset_factory(
+    MemberForm, extra=2, min_num=1, validate_min=True, max_num=15, validate_max=True, absolute_max=15
+)
 
 
 class TransitionForm(forms.Form):
