@@ -2,10 +2,49 @@ from pathlib import Path
 
 import pytest
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
 
 def pytest_configure(config):
     # The SQLite test database and the screenshots live here (see settings: TEST NAME).
     (Path(__file__).parent / "test-artifacts").mkdir(exist_ok=True)
+
+
+def _uses_the_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL leg (``make test`` runs it beside the SQLite one, DATABASE_URL set to a
+    PostgreSQL database) runs only the tests that use the database: one that never touches it
+    (validators, catalogues, subprocesses with their own SQLite file, the Makefile) gives the same
+    answer on both legs and runs once, on the SQLite leg. DB_AGNOSTIC_ON_BOTH_LEGS=1 runs them
+    on PostgreSQL too."""
+    import os
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or os.environ.get("DB_AGNOSTIC_ON_BOTH_LEGS"):
+        return
+    kept, once = [], []
+    for item in items:
+        (kept if _uses_the_database(item) else once).append(item)
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = kept
+        config._housingmix_sqlite_only = len(once)
+
+
+def pytest_report_header(config):
+    import os
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not os.environ.get("DB_AGNOSTIC_ON_BOTH_LEGS"):
+        return "PostgreSQL leg: the tests that never touch the database run on the SQLite leg only (deselected here)."
+    return None
 
 
 @pytest.fixture(autouse=True)
