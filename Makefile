@@ -20,7 +20,7 @@ LINK_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(if $(filter [::],$(HOST))
 # command line or .env).
 RUN_ENV = $(if $(SITE_URL)$(shell grep -Es '^[[:space:]]*(export[[:space:]]+)?SITE_URL=' .env),,SITE_URL=http://$(LINK_HOST):$(PORT))
 
-.PHONY: run test mutation setup system-deps browser-deps services venv messages messages-update static lint audit test-sqlite test-postgres bench clean worker beat
+.PHONY: run test mutation setup system-deps browser-deps services venv messages messages-update static lint audit test-sqlite test-postgres coverage-report bench clean worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "housingmix needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
@@ -99,12 +99,14 @@ audit: venv
 ## The two legs run side by side (one per core; each its own database, Redis database, media
 ## folder and coverage file), their output kept in test-artifacts/test-<leg>.log and printed
 ## in full when both are done; PARALLEL_LEGS=0 runs them one after the other, live.
-## Each leg measures branch coverage of the app code (pyproject.toml [tool.coverage.*]: the
-## floor fails the leg) and runs the tests in a random order (pytest-randomly prints the seed
+## Each leg measures branch coverage of the app code (pyproject.toml [tool.coverage.*]); when both
+## are done the two measurements are combined and reported, and the floor (fail_under) fails
+## `make test`. Each leg runs the tests in a random order (pytest-randomly prints the seed
 ## at the top: PYTEST_ARGS=-p=randomly\ --randomly-seed=N replays an order, -p no:randomly turns it off).
 PARALLEL_LEGS ?= 1
 PYTEST_ARGS ?=
-PYTEST_COV = --cov --cov-report=term-missing:skip-covered
+PYTEST_COV = --cov --cov-report= --cov-fail-under=0
+COVERAGE = COVERAGE_FILE=test-artifacts/.coverage $(VENV)/bin/coverage
 test: system-deps browser-deps services venv messages static lint
 	$(MANAGE) makemigrations --check --dry-run -v 1
 ifeq ($(PARALLEL_LEGS),1)
@@ -114,22 +116,30 @@ ifeq ($(PARALLEL_LEGS),1)
 	$(MAKE) --no-print-directory test-postgres >test-artifacts/test-postgres.log 2>&1 || status=$$?; \
 	wait $$sqlite || status=$$?; \
 	cat test-artifacts/test-sqlite.log test-artifacts/test-postgres.log; \
-	exit $$status
+	[ $$status = 0 ] || exit $$status
 else
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 endif
+	@$(MAKE) --no-print-directory coverage-report
+
+## Coverage of both legs together (each test runs on both, or once on SQLite if it never touches
+## the database): the report, and the floor.
+coverage-report:
+	@echo "== Coverage of the app code, both legs combined =="
+	@$(COVERAGE) combine --keep test-artifacts/.coverage.sqlite test-artifacts/.coverage.postgres >/dev/null
+	$(COVERAGE) report
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="
 	@mkdir -p test-artifacts
-	env -u DATABASE_URL REDIS_TEST_URL=$(REDIS_URL)/15 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_ARGS)
+	env -u DATABASE_URL TEST_LEG=sqlite REDIS_TEST_URL=$(REDIS_URL)/15 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_ARGS)
 
 ## A fresh PostgreSQL database per run (pytest-django creates test_<name> and drops it).
 test-postgres:
 	@echo "== Test suite on PostgreSQL =="
 	@mkdir -p test-artifacts
-	DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/14 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_ARGS)
+	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/14 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_ARGS)
 
 ## Mutation testing of the critical modules (pyproject.toml [tool.mutmut]; not part of `make test`):
 ## SQLite, one mutant at a time on a reused test database, stopped after MUTATION_MINUTES; then

@@ -20,30 +20,48 @@ def _uses_the_database(item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
 
 
+def _on_this_leg(item, leg: str) -> bool:
+    browser = item.get_closest_marker("browser") is not None
+    scenario = item.get_closest_marker("scenario") is not None
+    if leg == "postgres":
+        if browser:
+            return scenario
+        return _uses_the_database(item)
+    return not (browser and scenario)
+
+
 def pytest_collection_modifyitems(config, items):
-    """The PostgreSQL leg (``make test`` runs it beside the SQLite one, DATABASE_URL set to a
-    PostgreSQL database) runs only the tests that use the database: one that never touches it
-    (validators, catalogues, subprocesses with their own SQLite file, the Makefile) gives the same
-    answer on both legs and runs once, on the SQLite leg. DB_AGNOSTIC_ON_BOTH_LEGS=1 runs them
-    on PostgreSQL too."""
+    """`make test` runs two legs side by side (TEST_LEG=sqlite, TEST_LEG=postgres) and each test
+    once or twice, as its answer can differ with the database engine:
+    - a test that uses the database runs on both legs;
+    - one that never touches it (validators, catalogues, subprocesses with their own SQLite file,
+      the Makefile) gives the same answer on both and runs once, on the SQLite leg;
+    - browser tests run once: the end-to-end scenarios of each kind of user (marked ``scenario``)
+      on PostgreSQL, the production database; the page checks (axe, CSP, fonts, language
+      switch) on SQLite.
+    Coverage is the two legs' measurements combined. Without TEST_LEG (a targeted run) or with
+    TEST_LEG=all every selected test runs."""
     import os
 
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or os.environ.get("DB_AGNOSTIC_ON_BOTH_LEGS"):
+    leg = os.environ.get("TEST_LEG", "all")
+    if leg not in ("sqlite", "postgres"):
         return
-    kept, once = [], []
+    kept, elsewhere = [], []
     for item in items:
-        (kept if _uses_the_database(item) else once).append(item)
-    if once:
-        config.hook.pytest_deselected(items=once)
+        (kept if _on_this_leg(item, leg) else elsewhere).append(item)
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
         items[:] = kept
-        config._housingmix_sqlite_only = len(once)
 
 
 def pytest_report_header(config):
     import os
 
-    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not os.environ.get("DB_AGNOSTIC_ON_BOTH_LEGS"):
-        return "PostgreSQL leg: the tests that never touch the database run on the SQLite leg only (deselected here)."
+    leg = os.environ.get("TEST_LEG")
+    if leg == "postgres":
+        return "PostgreSQL leg: the tests that use the database and the browser scenarios (the rest: SQLite leg)."
+    if leg == "sqlite":
+        return "SQLite leg: every test but the browser scenarios (those: PostgreSQL leg)."
     return None
 
 

@@ -22,7 +22,7 @@ from tests.beneficiaries import factories as f
 from tests.browser.conftest import LOCALES, TIMEOUT_MS
 from tests.browser.helpers import assert_no_blocking_violations, second_factor
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.scenario, pytest.mark.django_db(transaction=True)]
 
 
 def _verified(user):

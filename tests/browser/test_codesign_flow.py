@@ -23,7 +23,7 @@ from tests.browser.conftest import LOCALES, TIMEOUT_MS
 from tests.browser.helpers import assert_no_blocking_violations, second_factor, switch_to_english
 from tests.projects.factories import codesign_call, commission_user, ets_operator, fill_proposal, staff_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.scenario, pytest.mark.django_db(transaction=True)]
 
 
 def _verified(user):

@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from housingmix.identity.testfed.demo import DEMO_PASSWORD
 from tests.browser.helpers import assert_no_blocking_violations, csp_console_errors
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.scenario]
 
 
 def _free_port() -> int:

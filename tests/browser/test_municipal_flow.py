@@ -33,6 +33,7 @@ def installed_bootstrap_italia_version() -> str:
     return re.search(r"--bootstrap-italia-version:\s*['\"]([\d.]+)['\"]", css.read_text()).group(1)
 
 
+@pytest.mark.scenario
 def test_citizen_finds_the_sheet_enters_the_form_rates_and_books(live_server, page, seeded_portal, screenshots_dir):
     notice = seeded_portal
 
@@ -136,6 +137,7 @@ def test_model_pages_have_no_serious_accessibility_violations(live_server, page,
     assert not csp_console_errors(page)
 
 
+@pytest.mark.scenario
 def test_rating_works_without_javascript(live_server, browser, seeded_portal):
     context = browser.new_context(java_script_enabled=False, locale="it-IT")
     page = context.new_page()
@@ -153,6 +155,7 @@ def test_rating_works_without_javascript(live_server, browser, seeded_portal):
     assert (stored.page, stored.rating, stored.answer) == ("/servizi/", 2, "tech")
 
 
+@pytest.mark.scenario
 def test_logged_in_user_finds_the_menu_on_every_page_and_logs_out(live_server, page, seeded_portal, screenshots_dir):
     UserFactory(email="lucia.verdi@example.org", first_name="Lucia", last_name="Verdi")
     from allauth.account.models import EmailAddress

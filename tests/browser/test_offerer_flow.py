@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from applications.models import Application, ApplicationStatus, Attachment
 from tests.browser.helpers import assert_no_blocking_violations, url_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.scenario, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "lucia.ferrari@example.org"
 PASSWORD = "Cascina-sul-Po-2026"

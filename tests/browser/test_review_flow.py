@@ -17,7 +17,7 @@ from tests.accounts.two_factor_helpers import app_of, code_of
 from tests.browser.conftest import CHROMIUM_ARGS, LOCALES, TIMEOUT_MS  # noqa: F401
 from tests.browser.helpers import assert_no_blocking_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.scenario, pytest.mark.django_db(transaction=True)]
 
 
 def _verified(user):

@@ -11,7 +11,7 @@ from tests.accounts.factories import UserFactory
 from tests.browser.helpers import assert_no_blocking_violations
 from tests.browser.test_review_flow import _session, _verified
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.scenario, pytest.mark.django_db(transaction=True)]
 
 
 def test_review_page_reads_first_and_acts_second(live_server, browser):

@@ -16,7 +16,7 @@ from tests.applications.factories import ApplicationFactory
 from tests.browser.helpers import assert_no_blocking_violations, url_for
 from tests.browser.test_offerer_flow import _file, _fill_unit_data, _png, field
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.scenario, pytest.mark.django_db(transaction=True)]
 
 
 def test_typed_unit_survives_a_photo_upload(live_server, page):
