@@ -138,8 +138,8 @@ def test_two_units_one_eligible_one_refused_after_observations(live_server, brow
         assert "Idoneo (esito già comunicato)" in text
         assert "Non idoneo" in text and "riguarda un altro immobile" in text
         owner.goto(live_server.url + reverse("applications:inbox"))
-        expect(owner.get_by_text("Comunicazione dell'esito", exact=False).first).to_be_visible()
-        expect(owner.get_by_text("Preavviso di diniego", exact=False).first).to_be_visible()
+        expect(owner.get_by_role("link", name="Comunicazione di esito: manifestazione idonea")).to_be_visible()
+        expect(owner.get_by_role("link", name="Preavviso di diniego", exact=True)).to_be_visible()
         _checked(owner)
     finally:
         for context in contexts:
