@@ -216,6 +216,29 @@ class SiteVisitForm(StateForm):
             for unit in self.units
         ]
 
+    def clean(self):
+        data = super().clean()
+        chosen = self.chosen_units() if "units" in data else None
+        if chosen is not None:
+            skipped = [u for u in self.units if u not in chosen and self._checks_of(u)]
+            if skipped:
+                # Checks typed for a unit then unticked would be dropped without a word.
+                raise forms.ValidationError(
+                    _("Hai compilato le verifiche di un alloggio non indicato tra quelli visitati: %(units)s.")
+                    % {"units": ", ".join(u.display_name for u in skipped)}
+                )
+        return data
+
+    def _checks_of(self, unit) -> dict[str, tuple[str, str]]:
+        """What was typed in ``unit``'s checklist: item -> (outcome, note), empty items left out."""
+        data, checks = self.cleaned_data, {}
+        for item in VisitCheckItem.values:
+            outcome = data.get("outcome_%d_%s" % (unit.pk, item), "")
+            note = data.get("note_%d_%s" % (unit.pk, item), "")
+            if outcome or note:
+                checks[item] = (outcome, note)
+        return checks
+
     def clean_visit_date(self):
         value = self.cleaned_data["visit_date"]
         if value > timezone.localdate():
@@ -224,16 +247,8 @@ class SiteVisitForm(StateForm):
 
     def outcomes(self) -> dict[int, dict[str, tuple[str, str]]]:
         """The checklist of each unit ticked as visited: unit pk -> item -> (outcome, note)."""
-        data = self.cleaned_data
         chosen = self.chosen_units()
-        result = {}
-        for unit in self.units if chosen is None else chosen:
-            checks = {
-                item: (data.get("outcome_%d_%s" % (unit.pk, item), ""), data["note_%d_%s" % (unit.pk, item)])
-                for item in VisitCheckItem.values
-            }
-            result[unit.pk] = {item: pair for item, pair in checks.items() if pair[0] or pair[1]}
-        return result
+        return {unit.pk: self._checks_of(unit) for unit in (self.units if chosen is None else chosen)}
 
     def photos(self):
         return [f for f in (self.cleaned_data.get("photo_1"), self.cleaned_data.get("photo_2")) if f]

@@ -116,6 +116,18 @@ def test_a_forged_outcome_is_a_form_error_not_a_500(committing_client, login, as
     assert not SiteVisit.objects.exists()
 
 
+def test_checks_typed_for_a_unit_then_unticked_are_not_dropped_silently(committing_client, login, assigned, reviewer):
+    first, second = assigned.units.order_by("position", "pk")
+    data = _visit_data(first, second, **{"visit-units": [str(first.pk)]})
+    response = login(reviewer).post(reverse("review:site_visit", kwargs={"ref": assigned.reference}), data)
+    assert response.status_code == 400
+    assert (
+        "Hai compilato le verifiche di un alloggio non indicato tra quelli visitati: %s." % second.display_name
+        in unescape(response.content.decode())
+    )
+    assert not SiteVisit.objects.exists()
+
+
 def test_checks_of_a_unit_not_visited_or_of_another_manifestation_are_refused(assigned, reviewer):
     first, second = assigned.units.order_by("position", "pk")
     stranger = ApplicationFactory(submitted=True, units=1).units.get()
