@@ -74,9 +74,9 @@ def test_visit_of_two_units_keeps_a_checklist_per_unit_on_the_page_and_in_the_re
 
     page = unescape(c.get(reverse("review:detail", kwargs={"ref": assigned.reference})).content.decode())
     section = page[page.index('id="sopralluoghi"') : page.index('id="comunicazioni"')]
-    assert "<caption>%s</caption>" % first.display_name in section
-    assert "<caption>%s</caption>" % second.display_name in section
-    second_table = section[section.index("<caption>%s</caption>" % second.display_name) :]
+    assert '<caption class="fw-semibold">%s</caption>' % first.display_name in section
+    assert '<caption class="fw-semibold">%s</caption>' % second.display_name in section
+    second_table = section[section.index('<caption class="fw-semibold">%s</caption>' % second.display_name) :]
     assert re.search(r"Impianti \(elettrico, gas, idrico, riscaldamento\)</th><td>Non conforme", second_table)
     assert "Impianto elettrico senza dichiarazione di conformità" in second_table
 

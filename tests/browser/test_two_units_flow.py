@@ -34,7 +34,7 @@ def _checked(page):
     return page
 
 
-def test_two_units_one_eligible_one_refused_after_observations(live_server, browser):
+def test_two_units_one_eligible_one_refused_after_observations(live_server, browser, screenshots_dir):
     from tests.applications.factories import ApplicationFactory, social_worker
 
     staff = _verified(UserFactory(staff=True, first_name="Paolo", last_name="Ufficio"))
@@ -71,6 +71,7 @@ def test_two_units_one_eligible_one_refused_after_observations(live_server, brow
         visits = worker.locator("#sopralluoghi ~ div")
         expect(visits.locator("caption", has_text=bad.display_name)).to_be_visible()
         expect(visits.locator("table", has_text=bad.display_name)).to_contain_text("Non conforme")
+        worker.screenshot(path=str(screenshots_dir / "two-units-1-visit.png"), full_page=True)
         report = worker.get_by_role("link", name="Verbale di sopralluogo", exact=False)
         text = _pdf_text(_checked(worker), live_server, report)
         checks = text.split("Esito delle verifiche", 1)[1]
@@ -88,6 +89,7 @@ def test_two_units_one_eligible_one_refused_after_observations(live_server, brow
             "(Manca la dichiarazione di conformità dell'impianto elettrico)" % timezone.localdate().strftime("%d/%m/%Y")
         )
         expect(office.locator("#id_outcomes-reasons_%d" % good.pk)).to_have_value("")
+        office.screenshot(path=str(screenshots_dir / "two-units-2-decide.png"), full_page=True)
         office.locator("#id_outcomes-outcome_%d" % good.pk).select_option("eligible")
         office.locator("#id_outcomes-outcome_%d" % bad.pk).select_option("refusal_notice")
         office.locator("#id_outcomes-reasons").fill("Esito dell'istruttoria e del sopralluogo.")
@@ -137,6 +139,7 @@ def test_two_units_one_eligible_one_refused_after_observations(live_server, brow
         assert good.display_name in text and bad.display_name in text
         assert "Idoneo (esito già comunicato)" in text
         assert "Non idoneo" in text and "riguarda un altro immobile" in text
+        owner.screenshot(path=str(screenshots_dir / "two-units-3-owner.png"), full_page=True)
         owner.goto(live_server.url + reverse("applications:inbox"))
         expect(owner.get_by_role("link", name="Comunicazione di esito: manifestazione idonea")).to_be_visible()
         expect(owner.get_by_role("link", name="Preavviso di diniego", exact=True)).to_be_visible()
