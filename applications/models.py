@@ -547,6 +547,22 @@ class OffererReply(models.Model):
         return self.protocol.display_number
 
 
+class VisitCheckItem(models.TextChoices):
+    """What a sopralluogo checks in each unit visited: the fitness of the unit as it is found
+    (DOMAIN.md, "habitability and systems, condition and works needed"), item by item."""
+
+    ACCESS = "access", _("Accesso e accessibilità")
+    SYSTEMS = "systems", _("Impianti (elettrico, gas, idrico, riscaldamento)")
+    SAFETY = "safety", _("Sicurezza")
+    HABITABILITY = "habitability", _("Abitabilità e stato di manutenzione")
+    FURNITURE = "furniture", _("Arredi e dotazioni")
+    NOTES = "notes", _("Altre osservazioni")
+
+
+# The items with an outcome; NOTES carries a note only.
+VISIT_CHECKED_ITEMS = [item for item in VisitCheckItem if item != VisitCheckItem.NOTES]
+
+
 class SiteVisitPlan(models.Model):
     """A planned sopralluogo: date and time, the units to visit; the offerer is told in advance
     (e-mail with an iCalendar attachment, and their area)."""
@@ -569,7 +585,11 @@ class SiteVisitPlan(models.Model):
 
 
 class SiteVisit(models.Model):
-    """A sopralluogo: when, who attended, the outcome of each checklist item and photos."""
+    """A sopralluogo: when, who attended, the checklist of each unit visited and photos.
+
+    ``outcomes`` holds one row per unit and item, ``{"unit": pk, "item": VisitCheckItem,
+    "outcome": CheckOutcome or "", "note": str}``; rows recorded before the per-unit checklist
+    have no "unit" and cover the whole visit."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="site_visits")
     visit_date = models.DateField(_("data del sopralluogo"))

@@ -335,7 +335,7 @@ def seed_demo_applications(*, password: str) -> int:
 def _review(eligible: Application, questioned: Application) -> None:
     """Some review history: one manifestation declared eligible (its units in the registry)
     after checks and a site visit, another waiting for documents."""
-    from applications.models import CheckItem, CheckOutcome
+    from applications.models import VISIT_CHECKED_ITEMS, CheckItem, CheckOutcome
     from applications.review import services as review
 
     staff = User.objects.get(email="staff@housingmix.demo")
@@ -349,7 +349,9 @@ def _review(eligible: Application, questioned: Application) -> None:
         by=worker,
         visit_date=timezone.localdate(),
         attendees="Chiara Galli (assistente sociale), Marco Rossi (proprietario)",
-        outcomes={item: (CheckOutcome.OK, "") for item in CheckItem.values},
+        outcomes={
+            unit.pk: {item: (CheckOutcome.OK, "") for item in VISIT_CHECKED_ITEMS} for unit in eligible.units.all()
+        },
         summary="Alloggi in buono stato, arredati e subito abitabili.",
     )
     review.decision_eligible(

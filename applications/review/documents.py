@@ -13,8 +13,6 @@ from housingmix.core.pdf import PDF_LANGUAGE, pdf_context
 from properties.fitness import unit_fit
 
 from ..models import (
-    CheckItem,
-    CheckOutcome,
     Decision,
     DecisionKind,
     GeneratedKind,
@@ -22,6 +20,7 @@ from ..models import (
     SiteVisit,
     UnitOutcomeKind,
 )
+from .selectors import visit_checklists
 
 
 def _title(kind: str, source) -> str:
@@ -44,14 +43,6 @@ def _source(kind: str, source_id: int):
     return Decision.objects.select_related("application__notice", "protocol", "decided_by").get(pk=source_id)
 
 
-def _visit_rows(visit: SiteVisit) -> list[tuple[str, str, str]]:
-    items, outcomes = dict(CheckItem.choices), dict(CheckOutcome.choices)
-    return [
-        (str(items.get(r["item"], r["item"])), str(outcomes.get(r["outcome"], "")), r.get("note", ""))
-        for r in visit.outcomes
-    ]
-
-
 def communication_html(*, kind: str, source_id: int) -> tuple[str, str, str]:
     """The HTML of a communication, its download file name and its title; same inputs, same HTML."""
     with translation.override(PDF_LANGUAGE):
@@ -71,7 +62,7 @@ def communication_html(*, kind: str, source_id: int) -> tuple[str, str, str]:
             else [],
             UnitOutcomeKind=UnitOutcomeKind,
             fits=[(u, unit_fit(u)) for u in units],
-            visit_rows=_visit_rows(source) if isinstance(source, SiteVisit) else [],
+            visit_checklists=visit_checklists(source.outcomes, units) if isinstance(source, SiteVisit) else [],
             visited_units=list(source.units.select_related("comune").order_by("position", "pk"))
             if isinstance(source, SiteVisit)
             else [],

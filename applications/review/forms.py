@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from properties.models import HousingUnit
 
-from ..models import AttachmentKind, CheckItem, CheckOutcome, UnitOutcomeKind
+from ..models import VISIT_CHECKED_ITEMS, AttachmentKind, CheckItem, CheckOutcome, UnitOutcomeKind, VisitCheckItem
 
 OUTCOME_CHOICES = [("", _("Da verificare")), *CheckOutcome.choices]
 INTEGRATION_KINDS = [(k, label) for k, label in AttachmentKind.choices if k != AttachmentKind.SIGNED_SUMMARY]
@@ -184,14 +184,60 @@ class SiteVisitForm(StateForm):
                 initial=[str(u.pk) for u in self.units],
                 widget=forms.CheckboxSelectMultiple,
             )
-        for value, label in CheckItem.choices:
-            self.fields["outcome_%s" % value] = forms.ChoiceField(label=label, choices=OUTCOME_CHOICES, required=False)
-            self.fields["note_%s" % value] = forms.CharField(
-                label=_("Nota: %(item)s") % {"item": label}, required=False, max_length=2000
+        # One checklist per unit: "outcome_<unit>_<item>" and "note_<unit>_<item>".
+        for unit in self.units:
+            for item in VISIT_CHECKED_ITEMS:
+                self.fields["outcome_%d_%s" % (unit.pk, item)] = forms.ChoiceField(
+                    label=item.label, choices=OUTCOME_CHOICES, required=False
+                )
+                self.fields["note_%d_%s" % (unit.pk, item)] = forms.CharField(
+                    label=_("Nota: %(item)s, %(unit)s") % {"item": item.label, "unit": unit.display_name},
+                    required=False,
+                    max_length=2000,
+                )
+            self.fields["note_%d_%s" % (unit.pk, VisitCheckItem.NOTES)] = forms.CharField(
+                label=_("Altre osservazioni: %(unit)s") % {"unit": unit.display_name},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                max_length=2000,
             )
 
-    def rows(self):
-        return [(self["outcome_%s" % v], self["note_%s" % v]) for v, _label in CheckItem.choices]
+    def checklists(self):
+        """(unit, [(outcome field, note field)], notes field) of each unit, for the template."""
+        return [
+            (
+                unit,
+                [
+                    (self["outcome_%d_%s" % (unit.pk, i)], self["note_%d_%s" % (unit.pk, i)])
+                    for i in VISIT_CHECKED_ITEMS
+                ],
+                self["note_%d_%s" % (unit.pk, VisitCheckItem.NOTES)],
+            )
+            for unit in self.units
+        ]
+
+    def clean(self):
+        data = super().clean()
+        chosen = self.chosen_units() if "units" in data else None
+        if chosen is not None:
+            skipped = [u for u in self.units if u not in chosen and self._checks_of(u)]
+            if skipped:
+                # Checks typed for a unit then unticked would be dropped without a word.
+                raise forms.ValidationError(
+                    _("Hai compilato le verifiche di un alloggio non indicato tra quelli visitati: %(units)s.")
+                    % {"units": ", ".join(u.display_name for u in skipped)}
+                )
+        return data
+
+    def _checks_of(self, unit) -> dict[str, tuple[str, str]]:
+        """What was typed in ``unit``'s checklist: item -> (outcome, note), empty items left out."""
+        data, checks = self.cleaned_data, {}
+        for item in VisitCheckItem.values:
+            outcome = data.get("outcome_%d_%s" % (unit.pk, item), "")
+            note = data.get("note_%d_%s" % (unit.pk, item), "")
+            if outcome or note:
+                checks[item] = (outcome, note)
+        return checks
 
     def clean_visit_date(self):
         value = self.cleaned_data["visit_date"]
@@ -199,12 +245,10 @@ class SiteVisitForm(StateForm):
             raise forms.ValidationError(_("Il sopralluogo si registra dopo averlo svolto."))
         return value
 
-    def outcomes(self) -> dict[str, tuple[str, str]]:
-        return {
-            v: (self.cleaned_data["outcome_%s" % v], self.cleaned_data["note_%s" % v])
-            for v in CheckItem.values
-            if self.cleaned_data["outcome_%s" % v] or self.cleaned_data["note_%s" % v]
-        }
+    def outcomes(self) -> dict[int, dict[str, tuple[str, str]]]:
+        """The checklist of each unit ticked as visited: unit pk -> item -> (outcome, note)."""
+        chosen = self.chosen_units()
+        return {unit.pk: self._checks_of(unit) for unit in (self.units if chosen is None else chosen)}
 
     def photos(self):
         return [f for f in (self.cleaned_data.get("photo_1"), self.cleaned_data.get("photo_2")) if f]

@@ -5,6 +5,8 @@ import rules
 from django.contrib.auth.models import Group
 from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
@@ -21,11 +23,13 @@ from ..models import (
     ApplicationStatus,
     Attachment,
     CheckItem,
+    CheckOutcome,
     DecisionKind,
     InfoRequest,
     OffererReply,
     ReviewCheck,
     UnitOutcome,
+    VisitCheckItem,
 )
 from .filters import ReviewQueueFilter, overdue_requests
 
@@ -177,8 +181,11 @@ HISTORY_LIMIT = 100
 def review_detail_context(*, application: Application) -> dict:
     """Everything the review page shows, in a fixed number of queries."""
     history = application_history(application=application, public_only=False, limit=HISTORY_LIMIT)
+    units = review_units(application=application)
+    visits = site_visits_with_photos(application=application, units=units)
     return {
-        "units": review_units(application=application),
+        "units": units,
+        "visit_findings": visit_findings(visits),
         "attachments": list(application.attachments.select_related("unit").order_by("is_integration", "kind", "pk")),
         "history": history,
         "proposal": latest_proposal(application=application, history=history, limit=HISTORY_LIMIT),
@@ -189,25 +196,81 @@ def review_detail_context(*, application: Application) -> dict:
             .select_related("protocol")
             .prefetch_related("attachments")
         ),
-        "visits": site_visits_with_photos(application=application),
+        "visits": visits,
         "decisions": list(application.decisions.select_related("protocol", "decided_by")),
         "documents": list(documents_of(application)),
     }
 
 
-def site_visits_with_photos(*, application: Application) -> list[dict]:
-    """Visits with their photo ids, in one query (a LEFT JOIN instead of a prefetch)."""
+def site_visits_with_photos(*, application: Application, units: list[HousingUnit] | None = None) -> list[dict]:
+    """Visits with their photo ids and their checklist of each unit (``checklists``, see
+    ``visit_checklists``; ``units``: the manifestation's units, if already loaded), in one query
+    (a LEFT JOIN instead of a prefetch)."""
+    if units is None:
+        units = list(application.units.order_by("position", "pk"))
     visits: dict[int, dict] = {}
     rows = (
         application.site_visits.order_by("-visit_date", "-pk")
-        .values("pk", "visit_date", "attendees", "summary", "photos__pk")
+        .values("pk", "visit_date", "attendees", "summary", "outcomes", "photos__pk")
         .order_by("-visit_date", "-pk", "photos__pk")
     )
     for row in rows:
-        visit = visits.setdefault(row["pk"], {**{k: v for k, v in row.items() if k != "photos__pk"}, "photo_ids": []})
+        visit = visits.get(row["pk"])
+        if visit is None:
+            visit = visits[row["pk"]] = {
+                **{k: v for k, v in row.items() if k not in ("photos__pk", "outcomes")},
+                "photo_ids": [],
+                "checklists": visit_checklists(row["outcomes"], units),
+            }
         if row["photos__pk"] is not None:
             visit["photo_ids"].append(row["photos__pk"])
     return list(visits.values())
+
+
+def visit_checklists(rows: list[dict], units: list[HousingUnit]) -> list[dict]:
+    """The stored rows of a visit grouped by unit, in the order of ``units``, with labels:
+    ``[{"unit": HousingUnit or None, "rows": [(item, label, outcome, outcome_label, note)]}]``.
+    Rows of before the per-unit checklist (no unit) form a group with ``unit`` None."""
+    labels = {**dict(CheckItem.choices), **dict(VisitCheckItem.choices)}
+    outcome_labels = dict(CheckOutcome.choices)
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row.get("unit"), []).append(
+            (
+                row["item"],
+                str(labels.get(row["item"], row["item"])),
+                row.get("outcome", ""),
+                str(outcome_labels.get(row.get("outcome"), "")),
+                row.get("note", ""),
+            )
+        )
+    ordered = [{"unit": None, "rows": groups.pop(None)}] if None in groups else []
+    ordered += [{"unit": u, "rows": groups[u.pk]} for u in units if u.pk in groups]
+    return ordered
+
+
+def visit_findings(visits: list[dict]) -> dict[int, str]:
+    """What the latest visit of each unit found wrong (items missing or not compliant), as a
+    draft of that unit's outcome reasons: unit pk -> text. ``visits``: newest first, as
+    ``site_visits_with_photos`` gives them."""
+    findings: dict[int, str] = {}
+    seen: set[int] = set()
+    for visit in visits:
+        for group in visit["checklists"]:
+            unit = group["unit"]
+            if unit is None or unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            lines = [
+                "%s: %s%s" % (label, outcome_label.lower(), " (%s)" % note if note else "")
+                for _item, label, outcome, outcome_label, note in group["rows"]
+                if outcome in (CheckOutcome.MISSING, CheckOutcome.NOT_OK)
+            ]
+            if lines:
+                findings[unit.pk] = "\n".join(
+                    [_("Sopralluogo del %(date)s:") % {"date": date_format(visit["visit_date"], "d/m/Y")}] + lines
+                )
+    return findings
 
 
 def offerer_review_context(*, application: Application) -> dict:

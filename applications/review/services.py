@@ -9,7 +9,7 @@ AuditEvent rows written here (who, when, from, to, reason).
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ from ..models import (
     SiteVisitPlan,
     UnitOutcome,
     UnitOutcomeKind,
+    VisitCheckItem,
 )
 from ..rules import has_stake_in
 from ..services import offerer_label
@@ -471,7 +472,7 @@ def site_visit_record(
     by: User,
     visit_date: date,
     attendees: str,
-    outcomes: dict[str, tuple[str, str]],
+    outcomes: Mapping[int, Mapping[str, tuple[str, str]]],
     summary: str = "",
     photos: Iterable[Any] = (),
     units: Iterable[HousingUnit] | None = None,
@@ -480,8 +481,9 @@ def site_visit_record(
     """Record a sopralluogo of ``units`` (default: every unit); from UNDER_REVIEW the
     manifestation moves to SITE_VISIT.
 
-    ``outcomes`` maps checklist item to (outcome, note). Photos are checked by content.
-    Queues the visit report PDF.
+    ``outcomes`` is the checklist of each unit visited: unit pk -> VisitCheckItem -> (outcome,
+    note); a unit not visited, an unknown item or outcome raise ValidationError. Photos are
+    checked by content. Queues the visit report PDF.
     """
     attendees = (attendees or "").strip()
     if not attendees:
@@ -497,11 +499,8 @@ def site_visit_record(
             _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
             % {"state": locked.get_status_display()}
         )
-    rows = []
-    for item, (outcome, note) in outcomes.items():
-        if item not in CheckItem.values or (outcome and outcome not in CheckOutcome.values):
-            raise ValidationError(_("Esito non valido."))
-        rows.append({"item": item, "outcome": outcome, "note": (note or "").strip()})
+    visited = _units_of(locked, units)
+    rows = _visit_rows(outcomes, visited)
     visit = SiteVisit(
         application=locked,
         visit_date=visit_date,
@@ -513,7 +512,7 @@ def site_visit_record(
     accepted = [uploads.accept(upload, policy=uploads.IMAGES) for upload in photos]
     visit.full_clean()
     visit.save()
-    visit.units.set(_units_of(locked, units))
+    visit.units.set(visited)
     for item in accepted:
         photo = SiteVisitPhoto(visit=visit, content_type=item.mime, sha256=item.sha256)
         uploads.store(photo, item)
@@ -526,6 +525,29 @@ def site_visit_record(
     )
     review_jobs_request(application=locked, kind=GeneratedKind.SITE_VISIT_REPORT, source_id=visit.pk)
     return visit
+
+
+def _visit_rows(outcomes: Mapping[int, Mapping[str, tuple[str, str]]], visited: list[HousingUnit]) -> list[dict]:
+    """The stored rows of the per-unit checklists, in the order of the units and of the items;
+    empty items are left out."""
+    by_pk = {u.pk: u for u in visited}
+    if any(pk not in by_pk for pk in outcomes):
+        raise ValidationError(_("Le verifiche riguardano solo gli alloggi visitati."))
+    rows = []
+    for unit in visited:
+        checks = outcomes.get(unit.pk) or {}
+        if any(item not in VisitCheckItem.values for item in checks):
+            raise ValidationError(_("Esito non valido."))
+        for item in VisitCheckItem.values:
+            outcome, note = checks.get(item, ("", ""))
+            outcome, note = outcome or "", (note or "").strip()
+            if outcome not in CheckOutcome.values and outcome != "":
+                raise ValidationError(_("Esito non valido."))
+            if item == VisitCheckItem.NOTES and outcome:
+                raise ValidationError(_("Esito non valido."))
+            if outcome or note:
+                rows.append({"unit": unit.pk, "item": item, "outcome": outcome, "note": note})
+    return rows
 
 
 def _units_of(application: Application, units: Iterable[HousingUnit] | None) -> list[HousingUnit]:

@@ -215,7 +215,20 @@ def _detail_context(request, application, **bound) -> dict:
         ),
         plan_form=form("plan_form", can_record_visit, lambda: SiteVisitPlanForm(prefix="plan", units=units)),
         outcomes_form=bound.get("outcomes_form")
-        or (_outcomes_form(application, units, user=user, initial=state) if in_actions else None),
+        or (
+            _outcomes_form(
+                application,
+                units,
+                user=user,
+                # What the visit found wrong in a unit drafts that unit's reasons.
+                initial={
+                    **state,
+                    **{"reasons_%d" % pk: text for pk, text in context["visit_findings"].items()},
+                },
+            )
+            if in_actions
+            else None
+        ),
         checklist_forms=[
             (
                 unit,

@@ -258,7 +258,7 @@ def advance(application: Application, state: str, *, reviewer=None, decider=None
                 by=reviewer,
                 visit_date=timezone.localdate(),
                 attendees="L'istruttore e il proprietario",
-                outcomes={"condition": ("ok", "")},
+                outcomes={unit.pk: {"habitability": ("ok", "")} for unit in current.units.all()},
                 summary="Alloggio in buono stato.",
             )
         elif step == "eligible":

@@ -19,6 +19,7 @@ from applications.models import (
     GeneratedKind,
     InfoRequest,
     ReviewCheck,
+    VisitCheckItem,
 )
 from applications.review import services as review
 from housingmix.core import outbox
@@ -57,7 +58,9 @@ def _under_visit(application, staff, reviewer, run_on_commit):
         by=reviewer,
         visit_date=timezone.localdate(),
         attendees="Sara Neri (assistente sociale), il proprietario",
-        outcomes={CheckItem.HABITABILITY: (CheckOutcome.OK, "impianti a norma")},
+        outcomes={
+            unit.pk: {VisitCheckItem.SYSTEMS: (CheckOutcome.OK, "impianti a norma")} for unit in application.units.all()
+        },
         summary="Alloggio in buono stato.",
         photos=[png_upload()],
     )

@@ -114,7 +114,7 @@ def test_review_from_assignment_to_registry_and_decision_pdf(live_server, browse
         expect(worker.get_by_role("link", name="Planimetria", exact=False).first).to_be_visible()
         worker.locator("#id_visit-visit_date").fill(timezone.localdate().isoformat())
         worker.locator("#id_visit-attendees").fill("Sara Neri, Giulia Verdi")
-        worker.locator("#id_visit-outcome_habitability").select_option("ok")
+        worker.locator("#id_visit-outcome_%d_habitability" % unit.pk).select_option("ok")
         worker.get_by_role("button", name="Registra il sopralluogo").click()
         expect(worker.locator("#stato-manifestazione")).to_have_text("Sopralluogo")
         assert_no_blocking_violations(worker)
