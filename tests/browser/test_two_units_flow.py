@@ -19,7 +19,7 @@ from tests.accounts.factories import UserFactory
 from tests.browser.helpers import assert_no_blocking_violations
 from tests.browser.test_review_flow import _session, _verified
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.scenario, pytest.mark.django_db(transaction=True)]
 
 
 def _pdf_text(page, live_server, link) -> str:
