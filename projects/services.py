@@ -7,19 +7,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from housingmix.accounts.models import Organisation, OrganisationType, User
 from housingmix.core import audit, drafts, outbox, protocol, uploads, workflow
 from housingmix.core.caching import public_pages_invalidate
 from housingmix.core.documents import document_store
 from housingmix.core.mail import email_queue
+from housingmix.core.numbers import number_it
 from housingmix.core.pdf import PDF_LANGUAGE
 from housingmix.notices.models import Notice, NoticeKind, NoticeStatus
 from housingmix.notices.services import notice_publish
@@ -85,6 +89,41 @@ def _ets_check(organisation: Organisation) -> None:
             _("Solo un Ente del Terzo settore iscritto al RUNTS può partecipare: «%(name)s» non lo è.")
             % {"name": organisation.name}
         )
+
+
+def _ets_notify(
+    *,
+    proposal: Proposal,
+    template: str,
+    subject,
+    params: dict,
+    link: tuple[str, int],
+    context: dict,
+    user: User | None = None,
+    documents=(),
+) -> None:
+    """E-mail a decision to the ETS of ``proposal``: its PEC, else ``user`` (default: who started the
+    proposal). Written in Italian, the language of the acts; stored by ``email_queue`` in this
+    transaction, so the broker carries the message's id only."""
+    recipient = proposal.organisation.pec or (user or proposal.created_by).email
+    if not recipient:
+        return
+    with translation.override(PDF_LANGUAGE):
+        body = render_to_string(
+            "projects/email/%s.txt" % template,
+            {
+                **context,
+                "proposal": proposal,
+                "link": settings.SITE_URL + reverse(link[0], kwargs={"pk": link[1]}),
+                "site_url": settings.SITE_URL,
+            },
+        )
+        message = EmailMessage(subject=str(subject) % params, body=body, to=[recipient])
+    email_queue(message, documents=documents)
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "d/m/Y") if value else ""
 
 
 # --- The call --------------------------------------------------------------------------
@@ -503,14 +542,26 @@ def proposal_receipt_job_run(job: outbox.Job):
 @transaction.atomic
 def proposal_admissibility(*, proposal: Proposal, by: User, admitted: bool, reason: str) -> Proposal:
     """SUBMITTED → ADMITTED or NOT_ADMITTED, with the reasons (required for a refusal)."""
-    locked = workflow.lock(proposal)
+    locked = workflow.lock(proposal, select_related=("call__notice", "organisation", "created_by", "protocol"))
     if not admitted and not reason.strip():
         raise ValidationError(_("Indica i motivi della non ammissione."))
     if admitted:
-        return workflow.transition_run(locked, "admit", by=by, verb="proposal.admitted", reason=reason, note=reason)
-    return workflow.transition_run(
-        locked, "refuse_admission", by=by, verb="proposal.not_admitted", reason=reason, note=reason
+        workflow.transition_run(locked, "admit", by=by, verb="proposal.admitted", reason=reason, note=reason)
+        subject = gettext_lazy("Proposta ammessa alla valutazione - prot. n. %(number)s")
+    else:
+        workflow.transition_run(
+            locked, "refuse_admission", by=by, verb="proposal.not_admitted", reason=reason, note=reason
+        )
+        subject = gettext_lazy("Proposta non ammessa - prot. n. %(number)s")
+    _ets_notify(
+        proposal=locked,
+        template="admissibility",
+        subject=subject,
+        params={"number": locked.protocol.display_number},
+        link=("projects:proposal_detail", locked.pk),
+        context={"admitted": admitted, "reason": reason.strip(), "notice_title": locked.call.notice.title},
     )
+    return locked
 
 
 # --- Commission ------------------------------------------------------------------------
@@ -657,6 +708,28 @@ def ranking_publish(*, call: CodesignCall, by: User) -> list:
     )
     outbox.request(RANKING_JOB, target=locked)
     transaction.on_commit(public_pages_invalidate)  # the call's public page shows the ranking
+    max_points = locked.max_points
+    for row in rows:
+        proposal = Proposal.objects.select_related("organisation", "created_by").get(pk=row.proposal.pk)
+        _ets_notify(
+            proposal=proposal,
+            template="ranking",
+            subject=gettext_lazy("Graduatoria pubblicata - %(title)s"),
+            params={"title": locked.notice.title},
+            link=("projects:proposal_detail", proposal.pk),
+            context={
+                "ranked": row.admitted,
+                "position": row.position,
+                "score": number_it(row.total, 2),
+                "max_points": number_it(max_points, 2),
+                "threshold": number_it(locked.admission_threshold, 2),
+                "reason": row.reason,
+                "notice_title": locked.notice.title,
+                "ranking_number": locked.ranking_protocol.display_number,
+                "appeal_days": locked.appeal_days,
+                "appeal_deadline": _date(locked.appeal_deadline),
+            },
+        )
     return rows
 
 
@@ -956,6 +1029,25 @@ def agreement_job_run(job: outbox.Job):
         filename=lambda v: "convenzione-%d-v%d.pdf" % (agreement.pk, v),
         job=job,
     )
+    # Each request (a first draft, a re-draft) tells the ETS once that the text is ready to sign.
+    with outbox.step(job, "emailed") as todo:
+        if todo and agreement.status == AgreementStatus.DRAFT:
+            proposal = Proposal.objects.select_related("organisation", "created_by").get(
+                pk=agreement.project.proposal_id
+            )
+            _ets_notify(
+                proposal=proposal,
+                template="agreement",
+                subject=gettext_lazy("Convenzione pronta per la firma - %(title)s"),
+                params={"title": agreement.project.title},
+                link=("projects:proposal_detail", proposal.pk),
+                context={
+                    "project_title": agreement.project.title,
+                    "starts_on": _date(agreement.starts_on),
+                    "ends_on": _date(agreement.ends_on),
+                },
+                documents=[document],
+            )
     return document
 
 
@@ -1070,15 +1162,45 @@ def report_submit(*, report: Report, by: User) -> Report:
     )
 
 
-@transaction.atomic
-def report_send_back(*, report: Report, by: User, notes: str) -> Report:
-    if not notes.strip():
-        raise ValidationError(_("Indica che cosa va modificato."))
-    return workflow.transition_run(
-        workflow.lock(report), "send_back", by=by, verb="report.sent_back", reason=notes, notes=notes
+def _report_notify(report: Report, *, approved: bool) -> None:
+    proposal = Proposal.objects.select_related("organisation", "created_by").get(pk=report.project.proposal_id)
+    subject = (
+        gettext_lazy("Rendicontazione approvata - %(title)s")
+        if approved
+        else gettext_lazy("Rendicontazione rinviata per modifiche - %(title)s")
+    )
+    _ets_notify(
+        proposal=proposal,
+        template="report",
+        subject=subject,
+        params={"title": report.project.title},
+        link=("projects:report_detail", report.pk),
+        context={
+            "approved": approved,
+            "notes": report.staff_notes,
+            "period_start": _date(report.period_start),
+            "period_end": _date(report.period_end),
+            "project_title": report.project.title,
+        },
+        user=report.created_by,
     )
 
 
 @transaction.atomic
+def report_send_back(*, report: Report, by: User, notes: str) -> Report:
+    """SUBMITTED → SENT_BACK with the notes, e-mailed to the ETS. Raises ValidationError without notes."""
+    if not notes.strip():
+        raise ValidationError(_("Indica che cosa va modificato."))
+    locked = workflow.lock(report, select_related=("project", "created_by"))
+    workflow.transition_run(locked, "send_back", by=by, verb="report.sent_back", reason=notes, notes=notes)
+    _report_notify(locked, approved=False)
+    return locked
+
+
+@transaction.atomic
 def report_approve(*, report: Report, by: User) -> Report:
-    return workflow.transition_run(workflow.lock(report), "approve", by=by, verb="report.approved")
+    """SUBMITTED → APPROVED, e-mailed to the ETS."""
+    locked = workflow.lock(report, select_related=("project", "created_by"))
+    workflow.transition_run(locked, "approve", by=by, verb="report.approved")
+    _report_notify(locked, approved=True)
+    return locked
