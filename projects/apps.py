@@ -26,6 +26,7 @@ def _verbs():
         "proposal.below_threshold": Verb(_("Proposta esclusa sotto la soglia"), public=True),
         "session.scheduled": Verb(_("Seduta convocata")),
         "session.moved": Verb(_("Seduta spostata")),
+        "session.cancelled": Verb(_("Seduta annullata")),
         "session.held": Verb(_("Seduta svolta")),
         "session.minutes_drafted": Verb(_("Verbale in approvazione")),
         "session.minutes_edited": Verb(_("Verbale modificato")),

@@ -136,6 +136,19 @@ class SessionForm(forms.Form):
     agenda = forms.CharField(label=_("Ordine del giorno"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SessionMoveForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Nuova data e ora"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Luogo"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Collegamento online"), required=False, assume_scheme="https")
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo dell'annullamento"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("Verbale"), widget=forms.Textarea(attrs={"rows": 10}))
 

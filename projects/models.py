@@ -464,6 +464,7 @@ class SessionStatus(models.TextChoices):
     HELD = "held", _("Svolta")
     MINUTES_DRAFT = "minutes_draft", _("Verbale in bozza")
     MINUTES_APPROVED = "minutes_approved", _("Verbale approvato")
+    CANCELLED = "cancelled", _("Annullata")
 
 
 class TableSession(TimeStampedModel):
@@ -482,6 +483,7 @@ class TableSession(TimeStampedModel):
     minutes_protocol = models.OneToOneField(
         "core.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    cancel_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
 
     class Meta:
         verbose_name = _("seduta del tavolo")
@@ -526,6 +528,12 @@ class TableSession(TimeStampedModel):
     )
     def approve_minutes(self):
         pass
+
+    @transition(
+        field=status, source=SessionStatus.SCHEDULED, target=SessionStatus.CANCELLED, permission="projects.run_table"
+    )
+    def cancel(self, note: str):
+        self.cancel_reason = note
 
 
 class ParticipantSide(models.TextChoices):

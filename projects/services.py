@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from housingmix.accounts.models import Organisation, OrganisationType, User
 from housingmix.core import audit, drafts, outbox, protocol, uploads, workflow
 from housingmix.core.caching import public_pages_invalidate
+from housingmix.core.calendar import event_ics
 from housingmix.core.documents import document_store
 from housingmix.core.mail import email_queue
 from housingmix.core.numbers import number_it
@@ -765,38 +766,53 @@ def ranking_job_run(job: outbox.Job):
 # --- Co-design table -------------------------------------------------------------------
 
 
-def session_ics(*, session: TableSession, sequence: int = 0) -> bytes:
-    """The session as an iCalendar event; each move raises the SEQUENCE so calendars update it."""
-    import icalendar
-    from django.conf import settings
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Housing Mix//Tavolo di co-progettazione//IT")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    event = icalendar.Event()
-    event.add("uid", "codesign-session-%d@%s" % (session.pk, settings.SITE_URL.split("//")[-1].split("/")[0]))
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.starts_at + timezone.timedelta(hours=2))
-    event.add("sequence", sequence)
-    event.add("summary", "%s - %s" % (session, session.call.notice.title))
-    event.add("location", session.online_link or session.place)
-    calendar.add_component(event)
-    return calendar.to_ical()
+SESSION_CHANGES = ("session.moved", "session.cancelled")
 
 
-def _invite(session: TableSession, *, update: bool) -> None:
-    ics = session_ics(session=session, sequence=audit.events_for(session).filter(verb="session.moved").count())
+def session_ics(*, session: TableSession, sequence: int = 0, cancelled: bool = False) -> bytes:
+    """The session as an iCalendar event (core's ``event_ics``): one UID for the session's life,
+    each move or the cancellation raising the SEQUENCE so calendars update or remove it."""
+    host = settings.SITE_URL.split("//")[-1].split("/")[0]
+    return event_ics(
+        uid="codesign-session-%d@%s" % (session.pk, host),
+        start=session.starts_at,
+        end=session.starts_at + timezone.timedelta(hours=2),
+        summary="%s - %s" % (session, session.call.notice.title),
+        location=session.online_link or session.place,
+        description=session.agenda,
+        sequence=sequence,
+        cancelled=cancelled,
+    )
+
+
+def _invite(session: TableSession, *, update: bool, cancelled: bool = False) -> None:
+    """E-mail every participant the invitation, its update or its cancellation, with the ICS."""
+    sequence = audit.events_for(session).filter(verb__in=SESSION_CHANGES).count()
+    ics = session_ics(session=session, sequence=sequence, cancelled=cancelled)
     with translation.override(PDF_LANGUAGE):
-        subject = (_("Seduta spostata: %(session)s") if update else _("Convocazione: %(session)s")) % {
-            "session": "%s - %s" % (session, session.call.notice.title)
-        }
+        label = "%s - %s" % (session, session.call.notice.title)
+        if cancelled:
+            subject = _("Seduta annullata: %(session)s") % {"session": label}
+        elif update:
+            subject = _("Seduta spostata: %(session)s") % {"session": label}
+        else:
+            subject = _("Convocazione: %(session)s") % {"session": label}
         body = _("Data e ora: %(when)s\nLuogo: %(place)s\nOrdine del giorno:\n%(agenda)s") % {
             "when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M"),
             "place": session.online_link or session.place,
             "agenda": session.agenda,
         }
+        if cancelled:
+            body = "%s\n\n%s\n%s" % (
+                _("La seduta è annullata e va tolta dal calendario (in allegato l'annullamento)."),
+                _("Motivo: %(reason)s") % {"reason": session.cancel_reason},
+                body,
+            )
+        elif update:
+            body = "%s\n\n%s" % (
+                _("La seduta è stata spostata: in allegato l'appuntamento aggiornato per il calendario."),
+                body,
+            )
     for participant in session.participants.select_related("user"):
         if participant.user.email:
             message = EmailMessage(subject=subject, body=body, to=[participant.user.email])
@@ -835,16 +851,53 @@ def session_schedule(
 
 
 @transaction.atomic
-def session_move(*, session: TableSession, by: User, starts_at, place: str = "", online_link: str = "") -> TableSession:
-    """Move a scheduled session and send everyone the updated invitation."""
+def session_move(
+    *, session: TableSession, by: User, starts_at, place: str | None = None, online_link: str | None = None
+) -> TableSession:
+    """Move a scheduled session (date, place or link) and send everyone the updated invitation
+    (same UID, higher SEQUENCE); ``place`` or ``online_link`` left ``None`` stay as they are.
+
+    Raises ValidationError for a date in the past, no place nor link, or nothing changed;
+    StaleTransition if the session is no longer scheduled.
+    """
     _require(by, "projects.run_table", session)
-    locked = workflow.lock(session, expected_status=SessionStatus.SCHEDULED)
-    locked.starts_at = starts_at
-    locked.place = place or locked.place
-    locked.online_link = online_link or locked.online_link
-    locked.save()
-    audit.record(target=locked, verb="session.moved", by=by)
+    locked = workflow.lock(session, expected_status=SessionStatus.SCHEDULED, select_related=("call__notice",))
+    # ``None`` keeps what the session has.
+    place = locked.place if place is None else place
+    online_link = locked.online_link if online_link is None else online_link
+    if starts_at <= timezone.now():
+        raise ValidationError(_("La nuova data della seduta deve essere futura."))
+    if not (place or online_link):
+        raise ValidationError(_("Indica il luogo o il collegamento online."))
+    before = {"starts_at": locked.starts_at, "place": locked.place, "online_link": locked.online_link}
+    after = {"starts_at": starts_at, "place": place, "online_link": online_link}
+    if before == after:
+        raise ValidationError(_("La data e il luogo sono quelli già comunicati: nulla da aggiornare."))
+    locked.starts_at, locked.place, locked.online_link = starts_at, place, online_link
+    locked.full_clean(exclude=["status"])
+    locked.save(update_fields=["starts_at", "place", "online_link", "updated_at"])
+    audit.record(
+        target=locked,
+        verb="session.moved",
+        by=by,
+        data={"from": before["starts_at"].isoformat(), "to": starts_at.isoformat()},
+    )
     _invite(locked, update=True)
+    return locked
+
+
+@transaction.atomic
+def session_cancel(*, session: TableSession, by: User, reason: str) -> TableSession:
+    """SCHEDULED → CANCELLED with the reason; everyone receives the cancellation (METHOD:CANCEL).
+
+    Raises ValidationError without a reason, StaleTransition if the session is no longer scheduled.
+    """
+    _require(by, "projects.run_table", session)
+    if not reason.strip():
+        raise ValidationError(_("Indica il motivo dell'annullamento."))
+    locked = workflow.lock(session, expected_status=SessionStatus.SCHEDULED, select_related=("call__notice",))
+    workflow.transition_run(locked, "cancel", by=by, verb="session.cancelled", reason=reason, note=reason)
+    _invite(locked, update=True, cancelled=True)
     return locked
 
 
