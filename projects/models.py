@@ -106,6 +106,7 @@ class CodesignCall(TimeStampedModel):
         verbose_name = _("avviso di co-progettazione")
         verbose_name_plural = _("avvisi di co-progettazione")
         ordering = ["-pk"]
+        indexes = [models.Index(fields=["status"])]  # the back office filters by state
 
     def __str__(self):
         return self.notice.title
@@ -490,6 +491,7 @@ class TableSession(TimeStampedModel):
         verbose_name_plural = _("sedute del tavolo")
         ordering = ["call", "number"]
         constraints = [models.UniqueConstraint(fields=["call", "number"], name="session_unique_number")]
+        indexes = [models.Index(fields=["call", "status"])]
 
     def __str__(self):
         return str(_("Seduta n. %(number)s") % {"number": self.number})
@@ -640,6 +642,7 @@ class Agreement(TimeStampedModel):
     class Meta:
         verbose_name = _("convenzione")
         verbose_name_plural = _("convenzioni")
+        indexes = [models.Index(fields=["status"])]
 
     def __str__(self):
         return str(self.project)
