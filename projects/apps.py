@@ -51,6 +51,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from housingmix.core import audit, documents, exports, outbox
+        from housingmix.notices import panels as notice_panels
 
         from . import (
             exports as project_exports,
@@ -68,5 +69,8 @@ class ProjectsConfig(AppConfig):
         outbox.register(services.RANKING_JOB, services.ranking_job_run, label=labels[GeneratedKind.RANKING])
         outbox.register(services.MINUTES_JOB, services.minutes_job_run, label=labels[GeneratedKind.MINUTES])
         outbox.register(services.AGREEMENT_JOB, services.agreement_job_run, label=labels[GeneratedKind.AGREEMENT])
+        from .panels import notice_ranking_panel
+
+        notice_panels.register("projects.ranking", notice_ranking_panel)
         for spec in project_exports.SPECS:
             exports.register(spec)
