@@ -39,6 +39,7 @@ def _verbs():
         "agreement.activated": Verb(_("Convenzione avviata")),
         "agreement.closed": Verb(_("Convenzione conclusa")),
         "report.started": Verb(_("Rendicontazione avviata"), public=True),
+        "report.indicators_recorded": Verb(_("Valori degli indicatori registrati"), public=True),
         "report.submitted": Verb(_("Rendicontazione presentata"), public=True),
         "report.sent_back": Verb(_("Rendicontazione rinviata per modifiche"), public=True),
         "report.approved": Verb(_("Rendicontazione approvata"), public=True),

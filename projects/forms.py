@@ -179,5 +179,26 @@ class ReportCostForm(forms.Form):
     receipt = forms.FileField(label=_("Giustificativo (PDF, immagine o P7M)"), required=False)
 
 
+class IndicatorValuesForm(forms.Form):
+    """One optional number per indicator of the project (``rows``: selectors.IndicatorProgress)."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[row.key] = forms.DecimalField(
+                label="%s - %s" % (row.line_label, row.name),
+                help_text=_("Obiettivo: %(target)s") % {"target": row.target or "—"},
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=row.value,
+            )
+
+    def values(self) -> dict:
+        return {(row.line, row.name): self.cleaned_data.get(row.key) for row in self.rows}
+
+
 class SendBackForm(forms.Form):
     notes = forms.CharField(label=_("Che cosa va modificato"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1191,6 +1191,36 @@ def report_indicator_add(*, report: Report, by: User, line: str, name: str, valu
 
 
 @transaction.atomic
+def report_indicators_set(*, report: Report, by: User, values: dict[tuple[str, str], Decimal | None]) -> list:
+    """Record the report's value of each indicator of the project, keyed by (action line, name);
+    ``None`` clears it. Raises ValidationError for an indicator the project does not have or a
+    negative value, PermissionDenied unless ``by`` may edit the report."""
+    from .selectors import project_indicators
+
+    locked = workflow.lock(report, select_related=("project__proposal",))
+    _require(by, "projects.edit_report", locked)
+    known = {(i["line"], i["name"]) for i in project_indicators(project=locked.project)}
+    if unknown := sorted(name for (line, name) in values if (line, name) not in known):
+        raise ValidationError(_("Indicatori non previsti dal progetto: %(list)s.") % {"list": ", ".join(unknown)})
+    saved = []
+    for (line, name), value in values.items():
+        if value is None:
+            ReportIndicator.objects.filter(report=locked, line=line, name=name).delete()
+            continue
+        if value < 0:
+            raise ValidationError(_("Il valore di «%(name)s» non può essere negativo.") % {"name": name})
+        indicator = ReportIndicator.objects.filter(report=locked, line=line, name=name).first() or ReportIndicator(
+            report=locked, line=line, name=name
+        )
+        indicator.value = value
+        indicator.full_clean()
+        indicator.save()
+        saved.append(indicator)
+    audit.record(target=locked, verb="report.indicators_recorded", by=by, data={"indicators": len(saved)})
+    return saved
+
+
+@transaction.atomic
 def report_submit(*, report: Report, by: User) -> Report:
     """DRAFT/SENT_BACK → SUBMITTED, numbered in the protocol."""
     locked = workflow.lock(report, select_related=("project__proposal__organisation",))
@@ -1207,6 +1237,7 @@ def report_submit(*, report: Report, by: User) -> Report:
                 "activities": locked.activities,
                 "hours": locked.hours,
                 "costs": [[c.kind, str(c.amount), c.receipt_sha256] for c in locked.costs.all()],
+                "indicators": [[i.line, i.name, str(i.value)] for i in locked.indicators.all()],
             }
         ),
     )

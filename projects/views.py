@@ -718,6 +718,7 @@ def project_detail(request, pk):
             else {},
             "agreement_documents": documents_of(agreement, kinds=[GeneratedKind.AGREEMENT]) if agreement else [],
             "reports": _page(request, selectors.reports_for_project(project=project)),
+            "progress": selectors.indicator_progress(project=project),
             "can_report": request.user.has_perm("projects.start_report", project)
             and agreement is not None
             and agreement.status == AgreementStatus.ACTIVE,
@@ -794,10 +795,17 @@ def report_detail(request, pk):
     form = forms.ReportForm(request.POST or None, initial={"activities": report.activities, "hours": report.hours})
     cost_form = forms.ReportCostForm(prefix="cost")
     back_form = forms.SendBackForm(prefix="back")
+    progress = selectors.indicator_progress(project=report.project, report=report)
+    indicator_form = forms.IndicatorValuesForm(prefix="ind", rows=progress)
     if request.method == "POST":
         try:
             if "save" in request.POST and form.is_valid():
                 services.report_update(report=report, by=request.user, **form.cleaned_data)
+            elif "save_indicators" in request.POST:
+                indicator_form = forms.IndicatorValuesForm(request.POST, prefix="ind", rows=progress)
+                if not indicator_form.is_valid():
+                    raise ValidationError(_("Controlla i valori degli indicatori."))
+                services.report_indicators_set(report=report, by=request.user, values=indicator_form.values())
             elif "add_cost" in request.POST:
                 cost_form = forms.ReportCostForm(request.POST, request.FILES, prefix="cost")
                 if not cost_form.is_valid():
@@ -825,7 +833,8 @@ def report_detail(request, pk):
         {
             "report": report,
             "costs": report.costs.all(),
-            "indicators": report.indicators.all(),
+            "progress": progress,
+            "indicator_form": indicator_form if can_edit and progress else None,
             "form": form if can_edit else None,
             "cost_form": cost_form if can_edit else None,
             "back_form": back_form if can_review else None,
