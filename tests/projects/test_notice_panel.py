@@ -4,8 +4,9 @@ notices imports nothing of projects)."""
 import pytest
 from django.urls import reverse
 
+from projects import services
 from tests.notices.factories import NoticeFactory
-from tests.projects.factories import codesign_call, ranked_call
+from tests.projects.factories import codesign_call, evaluation, ranked_call, score, submitted_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +45,6 @@ def test_other_notices_have_no_codesign_panel(client):
 
 
 def test_the_cached_notice_page_shows_the_ranking_once_published(client, django_capture_on_commit_callbacks):
-    from projects import services
-    from tests.projects.factories import evaluation, score, submitted_proposal
-
     call = codesign_call()
     proposal = submitted_proposal(call)
     assert 'id="graduatoria"' not in _notice_page(client, call.notice)

@@ -18,8 +18,10 @@ from tests.applications.conftest import pdf_upload
 from tests.projects.factories import (
     close_window,
     codesign_call,
+    evaluation,
     fresh,
     ranked_call,
+    score,
     submitted_proposal,
 )
 
@@ -64,7 +66,7 @@ def test_admitted_and_not_admitted_proposals_are_told_with_the_reasons(login):
     assert job.data == {}
 
 
-def test_ranking_published_tells_each_ets_its_position_score_and_appeal_window(login):
+def test_ranking_published_tells_each_ets_its_position_score_and_appeal_window():
     call, first, second, _seats = ranked_call()
     # ranked_call publishes through the service: the same e-mails a staff click sends.
     call = fresh(call)
@@ -81,8 +83,6 @@ def test_ranking_published_tells_each_ets_its_position_score_and_appeal_window(l
 def test_ranking_published_over_http_tells_a_proposal_below_threshold(login):
     call = codesign_call()
     proposal = submitted_proposal(call)
-    from tests.projects.factories import evaluation, score
-
     seats = evaluation(call, [proposal])
     for member in seats:
         score(proposal, member, [20, 10, 5, 5, 5])
