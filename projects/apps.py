@@ -26,6 +26,7 @@ def _verbs():
         "proposal.below_threshold": Verb(_("Proposta esclusa sotto la soglia"), public=True),
         "session.scheduled": Verb(_("Seduta convocata")),
         "session.moved": Verb(_("Seduta spostata")),
+        "session.cancelled": Verb(_("Seduta annullata")),
         "session.held": Verb(_("Seduta svolta")),
         "session.minutes_drafted": Verb(_("Verbale in approvazione")),
         "session.minutes_edited": Verb(_("Verbale modificato")),
@@ -38,6 +39,7 @@ def _verbs():
         "agreement.activated": Verb(_("Convenzione avviata")),
         "agreement.closed": Verb(_("Convenzione conclusa")),
         "report.started": Verb(_("Rendicontazione avviata"), public=True),
+        "report.indicators_recorded": Verb(_("Valori degli indicatori registrati"), public=True),
         "report.submitted": Verb(_("Rendicontazione presentata"), public=True),
         "report.sent_back": Verb(_("Rendicontazione rinviata per modifiche"), public=True),
         "report.approved": Verb(_("Rendicontazione approvata"), public=True),
@@ -50,6 +52,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from housingmix.core import audit, documents, exports, outbox
+        from housingmix.notices import panels as notice_panels
 
         from . import (
             exports as project_exports,
@@ -67,5 +70,8 @@ class ProjectsConfig(AppConfig):
         outbox.register(services.RANKING_JOB, services.ranking_job_run, label=labels[GeneratedKind.RANKING])
         outbox.register(services.MINUTES_JOB, services.minutes_job_run, label=labels[GeneratedKind.MINUTES])
         outbox.register(services.AGREEMENT_JOB, services.agreement_job_run, label=labels[GeneratedKind.AGREEMENT])
+        from .panels import notice_ranking_panel
+
+        notice_panels.register("projects.ranking", notice_ranking_panel)
         for spec in project_exports.SPECS:
             exports.register(spec)

@@ -136,6 +136,19 @@ class SessionForm(forms.Form):
     agenda = forms.CharField(label=_("Ordine del giorno"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SessionMoveForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Nuova data e ora"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Luogo"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Collegamento online"), required=False, assume_scheme="https")
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo dell'annullamento"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("Verbale"), widget=forms.Textarea(attrs={"rows": 10}))
 
@@ -164,6 +177,27 @@ class ReportCostForm(forms.Form):
     description = forms.CharField(label=_("Descrizione"), max_length=300)
     amount = forms.DecimalField(label=_("Importo (euro)"), min_value=0, decimal_places=2)
     receipt = forms.FileField(label=_("Giustificativo (PDF, immagine o P7M)"), required=False)
+
+
+class IndicatorValuesForm(forms.Form):
+    """One optional number per indicator of the project (``rows``: selectors.IndicatorProgress)."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[row.key] = forms.DecimalField(
+                label="%s - %s" % (row.line_label, row.name),
+                help_text=_("Obiettivo: %(target)s") % {"target": row.target or "—"},
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=row.value,
+            )
+
+    def values(self) -> dict:
+        return {(row.line, row.name): self.cleaned_data.get(row.key) for row in self.rows}
 
 
 class SendBackForm(forms.Form):

@@ -106,6 +106,7 @@ class CodesignCall(TimeStampedModel):
         verbose_name = _("avviso di co-progettazione")
         verbose_name_plural = _("avvisi di co-progettazione")
         ordering = ["-pk"]
+        indexes = [models.Index(fields=["status"])]  # the back office filters by state
 
     def __str__(self):
         return self.notice.title
@@ -464,6 +465,7 @@ class SessionStatus(models.TextChoices):
     HELD = "held", _("Svolta")
     MINUTES_DRAFT = "minutes_draft", _("Verbale in bozza")
     MINUTES_APPROVED = "minutes_approved", _("Verbale approvato")
+    CANCELLED = "cancelled", _("Annullata")
 
 
 class TableSession(TimeStampedModel):
@@ -482,12 +484,14 @@ class TableSession(TimeStampedModel):
     minutes_protocol = models.OneToOneField(
         "core.ProtocolEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    cancel_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
 
     class Meta:
         verbose_name = _("seduta del tavolo")
         verbose_name_plural = _("sedute del tavolo")
         ordering = ["call", "number"]
         constraints = [models.UniqueConstraint(fields=["call", "number"], name="session_unique_number")]
+        indexes = [models.Index(fields=["call", "status"])]
 
     def __str__(self):
         return str(_("Seduta n. %(number)s") % {"number": self.number})
@@ -526,6 +530,12 @@ class TableSession(TimeStampedModel):
     )
     def approve_minutes(self):
         pass
+
+    @transition(
+        field=status, source=SessionStatus.SCHEDULED, target=SessionStatus.CANCELLED, permission="projects.run_table"
+    )
+    def cancel(self, note: str):
+        self.cancel_reason = note
 
 
 class ParticipantSide(models.TextChoices):
@@ -632,6 +642,7 @@ class Agreement(TimeStampedModel):
     class Meta:
         verbose_name = _("convenzione")
         verbose_name_plural = _("convenzioni")
+        indexes = [models.Index(fields=["status"])]
 
     def __str__(self):
         return str(self.project)

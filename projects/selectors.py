@@ -7,6 +7,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from .models import (
     ZERO,
+    ActionLine,
+    Agreement,
     BudgetKind,
     CodesignCall,
     Criterion,
@@ -14,6 +16,8 @@ from .models import (
     Proposal,
     ProposalStatus,
     Report,
+    ReportIndicator,
+    ReportStatus,
     ScoringMode,
 )
 
@@ -221,3 +225,72 @@ def project_with_versions(*, pk: int) -> FinalProject:
         .prefetch_related(Prefetch("versions"), "proposal__actions", "proposal__budget_lines")
         .get(pk=pk)
     )
+
+
+@dataclass
+class IndicatorProgress:
+    """One indicator of the project against its target: this report's value and the approved total."""
+
+    line: str
+    line_label: str
+    name: str
+    target: str
+    target_value: Decimal | None
+    value: Decimal | None = None  # in the report being looked at
+    approved_total: Decimal = Decimal("0")
+    key: str = ""
+
+    @property
+    def reached_percent(self) -> Decimal | None:
+        """The approved total over a numeric target, in percent (None when the target is not a number)."""
+        if not self.target_value:
+            return None
+        return (self.approved_total * 100 / self.target_value).quantize(Decimal("0.1"))
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(str(text).strip().replace(".", "").replace(",", ".")) if str(text).strip() else None
+    except ArithmeticError:
+        return None
+    return value if value is not None and value.is_finite() else None
+
+
+def project_indicators(*, project: FinalProject) -> list[dict]:
+    """The indicators the project committed to: those of the version the agreement pins (else the
+    current version), one per line and name, in the order of the project."""
+    agreement = Agreement.objects.filter(project=project).select_related("version").first()
+    version = agreement.version if agreement is not None else project.current
+    seen, indicators = set(), []
+    for line in (version.lines if version else []) or []:
+        name = str(line.get("indicator") or "").strip()
+        if name and (line.get("line"), name) not in seen:
+            seen.add((line.get("line"), name))
+            indicators.append({"line": line.get("line"), "name": name, "target": str(line.get("target") or "")})
+    return indicators
+
+
+def indicator_progress(*, project: FinalProject, report: Report | None = None) -> list[IndicatorProgress]:
+    """Each indicator of the project with its target, the value in ``report`` and the total of the
+    values in approved reports (the progress the Ufficio di Piano has accepted)."""
+    labels = dict(ActionLine.choices)
+    approved: dict[tuple[str, str], Decimal] = {}
+    for row in ReportIndicator.objects.filter(report__project=project, report__status=ReportStatus.APPROVED):
+        approved[(row.line, row.name)] = approved.get((row.line, row.name), Decimal("0")) + row.value
+    mine = {(r.line, r.name): r.value for r in report.indicators.all()} if report is not None else {}
+    rows = []
+    for index, item in enumerate(project_indicators(project=project)):
+        key = (item["line"], item["name"])
+        rows.append(
+            IndicatorProgress(
+                line=item["line"],
+                line_label=str(labels.get(item["line"], item["line"])),
+                name=item["name"],
+                target=item["target"],
+                target_value=_number(item["target"]),
+                value=mine.get(key),
+                approved_total=approved.get(key, Decimal("0")),
+                key="indicator_%d" % index,
+            )
+        )
+    return rows

@@ -7,19 +7,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from housingmix.accounts.models import Organisation, OrganisationType, User
 from housingmix.core import audit, drafts, outbox, protocol, uploads, workflow
 from housingmix.core.caching import public_pages_invalidate
+from housingmix.core.calendar import event_ics
 from housingmix.core.documents import document_store
 from housingmix.core.mail import email_queue
+from housingmix.core.numbers import number_it
 from housingmix.core.pdf import PDF_LANGUAGE
 from housingmix.notices.models import Notice, NoticeKind, NoticeStatus
 from housingmix.notices.services import notice_publish
@@ -85,6 +90,41 @@ def _ets_check(organisation: Organisation) -> None:
             _("Solo un Ente del Terzo settore iscritto al RUNTS può partecipare: «%(name)s» non lo è.")
             % {"name": organisation.name}
         )
+
+
+def _ets_notify(
+    *,
+    proposal: Proposal,
+    template: str,
+    subject,
+    params: dict,
+    link: tuple[str, int],
+    context: dict,
+    user: User | None = None,
+    documents=(),
+) -> None:
+    """E-mail a decision to the ETS of ``proposal``: its PEC, else ``user`` (default: who started the
+    proposal). Written in Italian, the language of the acts; stored by ``email_queue`` in this
+    transaction, so the broker carries the message's id only."""
+    recipient = proposal.organisation.pec or (user or proposal.created_by).email
+    if not recipient:
+        return
+    with translation.override(PDF_LANGUAGE):
+        body = render_to_string(
+            "projects/email/%s.txt" % template,
+            {
+                **context,
+                "proposal": proposal,
+                "link": settings.SITE_URL + reverse(link[0], kwargs={"pk": link[1]}),
+                "site_url": settings.SITE_URL,
+            },
+        )
+        message = EmailMessage(subject=str(subject) % params, body=body, to=[recipient])
+    email_queue(message, documents=documents)
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "d/m/Y") if value else ""
 
 
 # --- The call --------------------------------------------------------------------------
@@ -503,14 +543,26 @@ def proposal_receipt_job_run(job: outbox.Job):
 @transaction.atomic
 def proposal_admissibility(*, proposal: Proposal, by: User, admitted: bool, reason: str) -> Proposal:
     """SUBMITTED → ADMITTED or NOT_ADMITTED, with the reasons (required for a refusal)."""
-    locked = workflow.lock(proposal)
+    locked = workflow.lock(proposal, select_related=("call__notice", "organisation", "created_by", "protocol"))
     if not admitted and not reason.strip():
         raise ValidationError(_("Indica i motivi della non ammissione."))
     if admitted:
-        return workflow.transition_run(locked, "admit", by=by, verb="proposal.admitted", reason=reason, note=reason)
-    return workflow.transition_run(
-        locked, "refuse_admission", by=by, verb="proposal.not_admitted", reason=reason, note=reason
+        workflow.transition_run(locked, "admit", by=by, verb="proposal.admitted", reason=reason, note=reason)
+        subject = gettext_lazy("Proposta ammessa alla valutazione - prot. n. %(number)s")
+    else:
+        workflow.transition_run(
+            locked, "refuse_admission", by=by, verb="proposal.not_admitted", reason=reason, note=reason
+        )
+        subject = gettext_lazy("Proposta non ammessa - prot. n. %(number)s")
+    _ets_notify(
+        proposal=locked,
+        template="admissibility",
+        subject=subject,
+        params={"number": locked.protocol.display_number},
+        link=("projects:proposal_detail", locked.pk),
+        context={"admitted": admitted, "reason": reason.strip(), "notice_title": locked.call.notice.title},
     )
+    return locked
 
 
 # --- Commission ------------------------------------------------------------------------
@@ -657,6 +709,28 @@ def ranking_publish(*, call: CodesignCall, by: User) -> list:
     )
     outbox.request(RANKING_JOB, target=locked)
     transaction.on_commit(public_pages_invalidate)  # the call's public page shows the ranking
+    max_points = locked.max_points
+    for row in rows:
+        proposal = Proposal.objects.select_related("organisation", "created_by").get(pk=row.proposal.pk)
+        _ets_notify(
+            proposal=proposal,
+            template="ranking",
+            subject=gettext_lazy("Graduatoria pubblicata - %(title)s"),
+            params={"title": locked.notice.title},
+            link=("projects:proposal_detail", proposal.pk),
+            context={
+                "ranked": row.admitted,
+                "position": row.position,
+                "score": number_it(row.total, 2),
+                "max_points": number_it(max_points, 2),
+                "threshold": number_it(locked.admission_threshold, 2),
+                "reason": row.reason,
+                "notice_title": locked.notice.title,
+                "ranking_number": locked.ranking_protocol.display_number,
+                "appeal_days": locked.appeal_days,
+                "appeal_deadline": _date(locked.appeal_deadline),
+            },
+        )
     return rows
 
 
@@ -692,38 +766,53 @@ def ranking_job_run(job: outbox.Job):
 # --- Co-design table -------------------------------------------------------------------
 
 
-def session_ics(*, session: TableSession, sequence: int = 0) -> bytes:
-    """The session as an iCalendar event; each move raises the SEQUENCE so calendars update it."""
-    import icalendar
-    from django.conf import settings
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Housing Mix//Tavolo di co-progettazione//IT")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    event = icalendar.Event()
-    event.add("uid", "codesign-session-%d@%s" % (session.pk, settings.SITE_URL.split("//")[-1].split("/")[0]))
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.starts_at + timezone.timedelta(hours=2))
-    event.add("sequence", sequence)
-    event.add("summary", "%s - %s" % (session, session.call.notice.title))
-    event.add("location", session.online_link or session.place)
-    calendar.add_component(event)
-    return calendar.to_ical()
+SESSION_CHANGES = ("session.moved", "session.cancelled")
 
 
-def _invite(session: TableSession, *, update: bool) -> None:
-    ics = session_ics(session=session, sequence=audit.events_for(session).filter(verb="session.moved").count())
+def session_ics(*, session: TableSession, sequence: int = 0, cancelled: bool = False) -> bytes:
+    """The session as an iCalendar event (core's ``event_ics``): one UID for the session's life,
+    each move or the cancellation raising the SEQUENCE so calendars update or remove it."""
+    host = settings.SITE_URL.split("//")[-1].split("/")[0]
+    return event_ics(
+        uid="codesign-session-%d@%s" % (session.pk, host),
+        start=session.starts_at,
+        end=session.starts_at + timezone.timedelta(hours=2),
+        summary="%s - %s" % (session, session.call.notice.title),
+        location=session.online_link or session.place,
+        description=session.agenda,
+        sequence=sequence,
+        cancelled=cancelled,
+    )
+
+
+def _invite(session: TableSession, *, update: bool, cancelled: bool = False) -> None:
+    """E-mail every participant the invitation, its update or its cancellation, with the ICS."""
+    sequence = audit.events_for(session).filter(verb__in=SESSION_CHANGES).count()
+    ics = session_ics(session=session, sequence=sequence, cancelled=cancelled)
     with translation.override(PDF_LANGUAGE):
-        subject = (_("Seduta spostata: %(session)s") if update else _("Convocazione: %(session)s")) % {
-            "session": "%s - %s" % (session, session.call.notice.title)
-        }
+        label = "%s - %s" % (session, session.call.notice.title)
+        if cancelled:
+            subject = _("Seduta annullata: %(session)s") % {"session": label}
+        elif update:
+            subject = _("Seduta spostata: %(session)s") % {"session": label}
+        else:
+            subject = _("Convocazione: %(session)s") % {"session": label}
         body = _("Data e ora: %(when)s\nLuogo: %(place)s\nOrdine del giorno:\n%(agenda)s") % {
             "when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M"),
             "place": session.online_link or session.place,
             "agenda": session.agenda,
         }
+        if cancelled:
+            body = "%s\n\n%s\n%s" % (
+                _("La seduta è annullata e va tolta dal calendario (in allegato l'annullamento)."),
+                _("Motivo: %(reason)s") % {"reason": session.cancel_reason},
+                body,
+            )
+        elif update:
+            body = "%s\n\n%s" % (
+                _("La seduta è stata spostata: in allegato l'appuntamento aggiornato per il calendario."),
+                body,
+            )
     for participant in session.participants.select_related("user"):
         if participant.user.email:
             message = EmailMessage(subject=subject, body=body, to=[participant.user.email])
@@ -762,16 +851,53 @@ def session_schedule(
 
 
 @transaction.atomic
-def session_move(*, session: TableSession, by: User, starts_at, place: str = "", online_link: str = "") -> TableSession:
-    """Move a scheduled session and send everyone the updated invitation."""
+def session_move(
+    *, session: TableSession, by: User, starts_at, place: str | None = None, online_link: str | None = None
+) -> TableSession:
+    """Move a scheduled session (date, place or link) and send everyone the updated invitation
+    (same UID, higher SEQUENCE); ``place`` or ``online_link`` left ``None`` stay as they are.
+
+    Raises ValidationError for a date in the past, no place nor link, or nothing changed;
+    StaleTransition if the session is no longer scheduled.
+    """
     _require(by, "projects.run_table", session)
-    locked = workflow.lock(session, expected_status=SessionStatus.SCHEDULED)
-    locked.starts_at = starts_at
-    locked.place = place or locked.place
-    locked.online_link = online_link or locked.online_link
-    locked.save()
-    audit.record(target=locked, verb="session.moved", by=by)
+    locked = workflow.lock(session, expected_status=SessionStatus.SCHEDULED, select_related=("call__notice",))
+    # ``None`` keeps what the session has.
+    place = locked.place if place is None else place
+    online_link = locked.online_link if online_link is None else online_link
+    if starts_at <= timezone.now():
+        raise ValidationError(_("La nuova data della seduta deve essere futura."))
+    if not (place or online_link):
+        raise ValidationError(_("Indica il luogo o il collegamento online."))
+    before = {"starts_at": locked.starts_at, "place": locked.place, "online_link": locked.online_link}
+    after = {"starts_at": starts_at, "place": place, "online_link": online_link}
+    if before == after:
+        raise ValidationError(_("La data e il luogo sono quelli già comunicati: nulla da aggiornare."))
+    locked.starts_at, locked.place, locked.online_link = starts_at, place, online_link
+    locked.full_clean(exclude=["status"])
+    locked.save(update_fields=["starts_at", "place", "online_link", "updated_at"])
+    audit.record(
+        target=locked,
+        verb="session.moved",
+        by=by,
+        data={"from": before["starts_at"].isoformat(), "to": starts_at.isoformat()},
+    )
     _invite(locked, update=True)
+    return locked
+
+
+@transaction.atomic
+def session_cancel(*, session: TableSession, by: User, reason: str) -> TableSession:
+    """SCHEDULED → CANCELLED with the reason; everyone receives the cancellation (METHOD:CANCEL).
+
+    Raises ValidationError without a reason, StaleTransition if the session is no longer scheduled.
+    """
+    _require(by, "projects.run_table", session)
+    if not reason.strip():
+        raise ValidationError(_("Indica il motivo dell'annullamento."))
+    locked = workflow.lock(session, expected_status=SessionStatus.SCHEDULED, select_related=("call__notice",))
+    workflow.transition_run(locked, "cancel", by=by, verb="session.cancelled", reason=reason, note=reason)
+    _invite(locked, update=True, cancelled=True)
     return locked
 
 
@@ -956,6 +1082,25 @@ def agreement_job_run(job: outbox.Job):
         filename=lambda v: "convenzione-%d-v%d.pdf" % (agreement.pk, v),
         job=job,
     )
+    # Each request (a first draft, a re-draft) tells the ETS once that the text is ready to sign.
+    with outbox.step(job, "emailed") as todo:
+        if todo and agreement.status == AgreementStatus.DRAFT:
+            proposal = Proposal.objects.select_related("organisation", "created_by").get(
+                pk=agreement.project.proposal_id
+            )
+            _ets_notify(
+                proposal=proposal,
+                template="agreement",
+                subject=gettext_lazy("Convenzione pronta per la firma - %(title)s"),
+                params={"title": agreement.project.title},
+                link=("projects:proposal_detail", proposal.pk),
+                context={
+                    "project_title": agreement.project.title,
+                    "starts_on": _date(agreement.starts_on),
+                    "ends_on": _date(agreement.ends_on),
+                },
+                documents=[document],
+            )
     return document
 
 
@@ -1046,6 +1191,36 @@ def report_indicator_add(*, report: Report, by: User, line: str, name: str, valu
 
 
 @transaction.atomic
+def report_indicators_set(*, report: Report, by: User, values: dict[tuple[str, str], Decimal | None]) -> list:
+    """Record the report's value of each indicator of the project, keyed by (action line, name);
+    ``None`` clears it. Raises ValidationError for an indicator the project does not have or a
+    negative value, PermissionDenied unless ``by`` may edit the report."""
+    from .selectors import project_indicators
+
+    locked = workflow.lock(report, select_related=("project__proposal",))
+    _require(by, "projects.edit_report", locked)
+    known = {(i["line"], i["name"]) for i in project_indicators(project=locked.project)}
+    if unknown := sorted(name for (line, name) in values if (line, name) not in known):
+        raise ValidationError(_("Indicatori non previsti dal progetto: %(list)s.") % {"list": ", ".join(unknown)})
+    saved = []
+    for (line, name), value in values.items():
+        if value is None:
+            ReportIndicator.objects.filter(report=locked, line=line, name=name).delete()
+            continue
+        if value < 0:
+            raise ValidationError(_("Il valore di «%(name)s» non può essere negativo.") % {"name": name})
+        indicator = ReportIndicator.objects.filter(report=locked, line=line, name=name).first() or ReportIndicator(
+            report=locked, line=line, name=name
+        )
+        indicator.value = value
+        indicator.full_clean()
+        indicator.save()
+        saved.append(indicator)
+    audit.record(target=locked, verb="report.indicators_recorded", by=by, data={"indicators": len(saved)})
+    return saved
+
+
+@transaction.atomic
 def report_submit(*, report: Report, by: User) -> Report:
     """DRAFT/SENT_BACK → SUBMITTED, numbered in the protocol."""
     locked = workflow.lock(report, select_related=("project__proposal__organisation",))
@@ -1062,6 +1237,7 @@ def report_submit(*, report: Report, by: User) -> Report:
                 "activities": locked.activities,
                 "hours": locked.hours,
                 "costs": [[c.kind, str(c.amount), c.receipt_sha256] for c in locked.costs.all()],
+                "indicators": [[i.line, i.name, str(i.value)] for i in locked.indicators.all()],
             }
         ),
     )
@@ -1070,15 +1246,45 @@ def report_submit(*, report: Report, by: User) -> Report:
     )
 
 
-@transaction.atomic
-def report_send_back(*, report: Report, by: User, notes: str) -> Report:
-    if not notes.strip():
-        raise ValidationError(_("Indica che cosa va modificato."))
-    return workflow.transition_run(
-        workflow.lock(report), "send_back", by=by, verb="report.sent_back", reason=notes, notes=notes
+def _report_notify(report: Report, *, approved: bool) -> None:
+    proposal = Proposal.objects.select_related("organisation", "created_by").get(pk=report.project.proposal_id)
+    subject = (
+        gettext_lazy("Rendicontazione approvata - %(title)s")
+        if approved
+        else gettext_lazy("Rendicontazione rinviata per modifiche - %(title)s")
+    )
+    _ets_notify(
+        proposal=proposal,
+        template="report",
+        subject=subject,
+        params={"title": report.project.title},
+        link=("projects:report_detail", report.pk),
+        context={
+            "approved": approved,
+            "notes": report.staff_notes,
+            "period_start": _date(report.period_start),
+            "period_end": _date(report.period_end),
+            "project_title": report.project.title,
+        },
+        user=report.created_by,
     )
 
 
 @transaction.atomic
+def report_send_back(*, report: Report, by: User, notes: str) -> Report:
+    """SUBMITTED → SENT_BACK with the notes, e-mailed to the ETS. Raises ValidationError without notes."""
+    if not notes.strip():
+        raise ValidationError(_("Indica che cosa va modificato."))
+    locked = workflow.lock(report, select_related=("project", "created_by"))
+    workflow.transition_run(locked, "send_back", by=by, verb="report.sent_back", reason=notes, notes=notes)
+    _report_notify(locked, approved=False)
+    return locked
+
+
+@transaction.atomic
 def report_approve(*, report: Report, by: User) -> Report:
-    return workflow.transition_run(workflow.lock(report), "approve", by=by, verb="report.approved")
+    """SUBMITTED → APPROVED, e-mailed to the ETS."""
+    locked = workflow.lock(report, select_related=("project", "created_by"))
+    workflow.transition_run(locked, "approve", by=by, verb="report.approved")
+    _report_notify(locked, approved=True)
+    return locked

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -573,11 +574,78 @@ def session_detail(request, pk):
             "participants": participants,
             "form": form if can_run else None,
             "can_run": can_run,
+            "can_reschedule": can_run and session.status == SessionStatus.SCHEDULED,
             "actions": workflow.available(session, request.user, ["hold"]),
             "can_approve": me is not None and me.approved_at is None and session.status == SessionStatus.MINUTES_DRAFT,
             "can_write_minutes": can_run and session.status in (SessionStatus.HELD, SessionStatus.MINUTES_DRAFT),
             "documents": documents_of(session, kinds=[GeneratedKind.MINUTES]),
         },
+    )
+
+
+def _scheduled_session(request, pk) -> TableSession:
+    session = get_object_or_404(TableSession.objects.select_related("call__notice"), pk=pk)
+    _need(request, "projects.run_table", session)
+    return session
+
+
+@login_required
+def session_move(request, pk):
+    """Staff move a scheduled session; the participants receive the updated invitation."""
+    session = _scheduled_session(request, pk)
+    back = reverse("projects:session_detail", kwargs={"pk": session.pk})
+    if session.status != SessionStatus.SCHEDULED:
+        messages.error(request, _("Si sposta solo una seduta ancora da svolgere."))
+        return redirect(back)
+    form = forms.SessionMoveForm(
+        request.POST or None,
+        initial={
+            "starts_at": timezone.localtime(session.starts_at),
+            "place": session.place,
+            "online_link": session.online_link,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_move(session=session, by=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Seduta spostata: i partecipanti ricevono l'invito aggiornato per e-mail."))
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title=_("Sposta la seduta"),
+        back=back,
+        submit=_("Sposta e avvisa i partecipanti"),
+        intro=_("I partecipanti ricevono un'e-mail con l'appuntamento aggiornato per il calendario."),
+    )
+
+
+@login_required
+def session_cancel(request, pk):
+    """Staff cancel a scheduled session; the participants receive the cancellation."""
+    session = _scheduled_session(request, pk)
+    back = reverse("projects:session_detail", kwargs={"pk": session.pk})
+    if session.status != SessionStatus.SCHEDULED:
+        messages.error(request, _("Si annulla solo una seduta ancora da svolgere."))
+        return redirect(back)
+    form = forms.SessionCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_cancel(session=session, by=request.user, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Seduta annullata: i partecipanti ricevono l'annullamento per e-mail."))
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title=_("Annulla la seduta"),
+        back=back,
+        submit=_("Annulla la seduta e avvisa i partecipanti"),
     )
 
 
@@ -650,6 +718,7 @@ def project_detail(request, pk):
             else {},
             "agreement_documents": documents_of(agreement, kinds=[GeneratedKind.AGREEMENT]) if agreement else [],
             "reports": _page(request, selectors.reports_for_project(project=project)),
+            "progress": selectors.indicator_progress(project=project),
             "can_report": request.user.has_perm("projects.start_report", project)
             and agreement is not None
             and agreement.status == AgreementStatus.ACTIVE,
@@ -726,10 +795,17 @@ def report_detail(request, pk):
     form = forms.ReportForm(request.POST or None, initial={"activities": report.activities, "hours": report.hours})
     cost_form = forms.ReportCostForm(prefix="cost")
     back_form = forms.SendBackForm(prefix="back")
+    progress = selectors.indicator_progress(project=report.project, report=report)
+    indicator_form = forms.IndicatorValuesForm(prefix="ind", rows=progress)
     if request.method == "POST":
         try:
             if "save" in request.POST and form.is_valid():
                 services.report_update(report=report, by=request.user, **form.cleaned_data)
+            elif "save_indicators" in request.POST:
+                indicator_form = forms.IndicatorValuesForm(request.POST, prefix="ind", rows=progress)
+                if not indicator_form.is_valid():
+                    raise ValidationError(_("Controlla i valori degli indicatori."))
+                services.report_indicators_set(report=report, by=request.user, values=indicator_form.values())
             elif "add_cost" in request.POST:
                 cost_form = forms.ReportCostForm(request.POST, request.FILES, prefix="cost")
                 if not cost_form.is_valid():
@@ -757,7 +833,8 @@ def report_detail(request, pk):
         {
             "report": report,
             "costs": report.costs.all(),
-            "indicators": report.indicators.all(),
+            "progress": progress,
+            "indicator_form": indicator_form if can_edit and progress else None,
             "form": form if can_edit else None,
             "cost_form": cost_form if can_edit else None,
             "back_form": back_form if can_review else None,

@@ -62,6 +62,24 @@ ROLE_PERMISSIONS = {
         "portal.change_appointment",
         "portal.view_appointment",
         "portal.view_feedback",
+        # Co-design (projects.admin): looked up by support staff; protocolled acts read-only there.
+        *(
+            "projects.view_%s" % model
+            for model in (
+                "codesigncall",
+                "proposal",
+                "score",
+                "jointscore",
+                "conflictdeclaration",
+                "tablesession",
+                "finalproject",
+                "agreement",
+                "report",
+            )
+        ),
+        "projects.change_codesigncall",
+        "projects.change_proposal",
+        "projects.change_tablesession",
     ],
     Role.ADMINISTRATOR: [
         "accounts.add_user",

@@ -49,21 +49,36 @@ def add_working_days(start: date, days: int, *, province: str | None = None) -> 
 
 
 def event_ics(
-    *, uid: str, start: datetime, end: datetime, summary: str, location: str = "", description: str = ""
+    *,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    location: str = "",
+    description: str = "",
+    sequence: int = 0,
+    cancelled: bool = False,
 ) -> bytes:
     """One event as an iCalendar file (RFC 5545) for an e-mail attachment or a download: the
-    same inputs give the same bytes (DTSTAMP is the event's start, not the time of rendering)."""
+    same inputs give the same bytes (DTSTAMP is the event's start, not the time of rendering).
+
+    An update keeps ``uid`` and raises ``sequence`` so calendars replace the event they have;
+    ``cancelled`` gives METHOD:CANCEL and STATUS:CANCELLED (RFC 5546 §3.2.5), which removes it.
+    """
     from icalendar import Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", "-//Housing Mix//portale//IT")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", start)
     event.add("dtstart", start)
     event.add("dtend", end)
+    event.add("sequence", sequence)
+    if cancelled:
+        event.add("status", "CANCELLED")
     event.add("summary", summary)
     if location:
         event.add("location", location)

@@ -8,6 +8,7 @@ from housingmix.core.files import FILE_CONTENT_SECURITY_POLICY
 
 from . import selectors
 from .models import DocumentKind
+from .panels import panels_for
 
 PAGE_SIZE = 10
 
@@ -63,6 +64,7 @@ def notice_detail(request, slug):
             "revisions": list(notice.revisions.all()),
             "is_preview": not notice.is_public,
             "DocumentKind": DocumentKind,
+            "panels": panels_for(notice),
             **_faq_context(notice),
         },
     )

@@ -152,6 +152,8 @@ def build_codesign(users: dict, ets_organisation) -> dict:
             "projects:conflict_declare": {"pk": str(proposal.pk)},
             "projects:score": {"pk": str(proposal.pk)},
             "projects:session_detail": {"pk": str(session.pk)},
+            "projects:session_move": {"pk": str(session.pk)},
+            "projects:session_cancel": {"pk": str(session.pk)},
             "projects:session_document": {"pk": str(session.pk), "doc": "0"},
             "projects:project_detail": {"pk": str(project.pk)},
             "projects:agreement_action": {"pk": str(project.pk), "action": "activate"},
