@@ -14,6 +14,15 @@ DATABASE_FIXTURES = {
 def pytest_configure(config):
     # The SQLite test database and the screenshots live here (see settings: TEST NAME).
     (Path(__file__).parent / "test-artifacts").mkdir(exist_ok=True)
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        # A test database needs no durability: a commit does not wait for the disk (each flush of
+        # a transactional test commits fifty times). Same semantics otherwise; production keeps
+        # the server's setting.
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()
 
 
 def _uses_the_database(item) -> bool:
