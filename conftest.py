@@ -32,6 +32,8 @@ def _uses_the_database(item) -> bool:
 def _on_this_leg(item, leg: str) -> bool:
     browser = item.get_closest_marker("browser") is not None
     scenario = item.get_closest_marker("scenario") is not None
+    if item.get_closest_marker("postgres_only") is not None:
+        return leg == "postgres"
     if leg == "postgres":
         if browser:
             return scenario

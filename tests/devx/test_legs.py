@@ -22,6 +22,7 @@ KINDS = {
     "live_server": Item(fixtures=["live_server", "transactional_db"]),
     "page_check": Item(marks=["browser", "django_db"]),
     "scenario": Item(marks=["browser", "scenario", "django_db"]),
+    "postgres_only": Item(marks=["postgres_only", "django_db"]),
 }
 
 
@@ -34,6 +35,7 @@ KINDS = {
         ("live_server", {"sqlite", "postgres"}),
         ("page_check", {"sqlite"}),
         ("scenario", {"postgres"}),
+        ("postgres_only", {"postgres"}),
     ],
 )
 def test_each_kind_of_test_runs_on_its_legs(kind, legs):
@@ -41,7 +43,7 @@ def test_each_kind_of_test_runs_on_its_legs(kind, legs):
 
 
 def test_no_combination_of_marks_runs_on_no_leg():
-    names = ["django_db", "browser", "scenario"]
+    names = ["django_db", "browser", "scenario", "postgres_only"]
     for size in range(len(names) + 1):
         for marks in itertools.combinations(names, size):
             for fixtures in ([], ["db"], ["live_server"]):
