@@ -4,7 +4,8 @@ import os
 import statistics
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,3 +138,41 @@ def median(values: Sequence[float]) -> float:
 def log(message: str, *args: object) -> None:
     """Progress on stderr; stdout carries only the final report."""
     print("[bench] " + (message % args if args else message), file=sys.stderr, flush=True)
+
+
+def interleaved_medians(functions: dict[str, Callable[[], object]], rounds: int, warmup: int = 3) -> dict[str, float]:
+    """Median seconds of each function, measured in turns (a, b, a, b, ...): on a noisy machine a
+    burst of load hits every measurement alike, so their ratio holds."""
+    for _ in range(warmup):
+        for function in functions.values():
+            function()
+    samples: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def analyse() -> None:
+    """ANALYZE after seeding, on PostgreSQL: the planner has statistics before anything is timed."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def login_verified(client, user) -> None:
+    """Log ``user`` into the test ``client`` as a whole login does, second factor included: staff
+    pass django-otp's check with an authenticator app (accounts.two_factor), as in production."""
+    import django_otp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    session = client.session
+    session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

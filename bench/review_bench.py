@@ -250,8 +250,8 @@ def _session_cookie(size: int) -> str:
         "from demo.management.commands.seed_bench import STAFF_EMAIL\n"
         "from housingmix.accounts.models import User\n"
         "setup_test_environment()\n"
-        "c = Client(); c.force_login(User.objects.get(email=STAFF_EMAIL),"
-        " backend='allauth.account.auth_backends.AuthenticationBackend')\n"
+        "from bench.common import login_verified\n"
+        "c = Client(); login_verified(c, User.objects.get(email=STAFF_EMAIL))\n"
         "print(c.cookies['sessionid'].value)\n"
     )
     return run_checked([PYTHON, "-c", code], what="session", timeout_s=120, env=_env(size)).strip()

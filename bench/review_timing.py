@@ -28,6 +28,7 @@ def main() -> int:
     from django.urls import reverse
 
     from applications.models import Application, ApplicationStatus
+    from bench.common import login_verified
     from demo.management.commands.seed_bench import STAFF_EMAIL
     from housingmix.accounts.models import User
 
@@ -39,7 +40,7 @@ def main() -> int:
         or Application.objects.exclude(status="draft").order_by("-pk").first()
     )
     client = Client()
-    client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    login_verified(client, staff)
     bare = Client()
     with override_settings(MIDDLEWARE=["allauth.account.middleware.AccountMiddleware"]):
         bare.get("/__bench_trivial__/")  # the handler loads its (empty) middleware chain now

@@ -1,11 +1,14 @@
 """`make bench`: every stage's figures as ratios to a baseline measured in the same run, written to
 bench/RESULTS.md with the date and the machine. See bench/README.md.
 
-Stages (``BENCH_STAGES``, default ``review,pages,pdf,submissions``), PostgreSQL first:
+Stages (``BENCH_STAGES``, default ``review,pages,pdf,codesign,beneficiaries,submissions``), PostgreSQL first:
 - review: the review pages at two sizes on PostgreSQL, interleaved, against a bare and a trivial
   view (bench/review_bench.py), then a wrk load stage logged in;
 - pages: the public Avvisi pages, cached and uncached, against a bare view (wrk, gunicorn);
 - pdf: the notice PDF task against raw WeasyPrint;
+- codesign: the ranking and the co-design lists at 10 and 1,000 proposals/reports (bench/codesign_bench.py);
+- beneficiaries: matching over 10,000 units against the bare indexed query, the households list at
+  100 and 10,000 (bench/beneficiaries_bench.py);
 - submissions: 200 concurrent submissions on PostgreSQL (its own process and section).
 
 Exit status: 0 when everything was measured (even if a goal is missed: this is a
@@ -29,12 +32,14 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench import pages, prepare, report, review_bench  # noqa: E402
 from bench.common import (  # noqa: E402
+    PG_BASE,
     PYTHON,
     RESULTS,
     ROOT,
     WORK,
     BenchError,
     Knobs,
+    bench_env,
     cpu_count,
     knobs_from_env,
     log,
@@ -42,7 +47,10 @@ from bench.common import (  # noqa: E402
     run_checked,
 )
 
-STAGES = ("review", "pages", "pdf", "submissions")
+STAGES = ("review", "pages", "pdf", "codesign", "beneficiaries", "submissions")
+# In-process stages: a module that migrates and seeds its own fresh database, measures and prints
+# its Markdown section.
+IN_PROCESS = {"codesign": "bench.codesign_bench", "beneficiaries": "bench.beneficiaries_bench"}
 
 
 def _exit_on_sigterm() -> None:
@@ -73,6 +81,25 @@ def measure_pdf(slug: str, knobs: Knobs) -> report.PdfResults:
         timeout_s=240,
     )
     return report.PdfResults(**json.loads(out.read_text()))
+
+
+def measure_in_process(stage: str) -> str:
+    """A fresh database of its own (PostgreSQL first), then the stage's module in a subprocess."""
+    name = "housingmix_bench_%s" % stage
+    if on_postgres():
+        prepare._psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+        prepare._psql("CREATE DATABASE %s" % name)
+        url = "%s/%s" % (PG_BASE, name)
+    else:
+        path = WORK / ("%s.sqlite3" % name)
+        path.unlink(missing_ok=True)
+        url = "sqlite:///%s" % path
+    env = bench_env()
+    env["DATABASE_URL"] = url
+    log("%s benchmark (%s) on %s", stage, IN_PROCESS[stage], "PostgreSQL" if on_postgres() else "SQLite")
+    out = run_checked([PYTHON, "-m", IN_PROCESS[stage]], what=IN_PROCESS[stage], timeout_s=900, env=env)
+    section = out[out.index("#") :] if "#" in out else out
+    return "### " + section.lstrip("#").lstrip()
 
 
 def _machine(stages: list[str], started: datetime) -> str:
@@ -122,6 +149,9 @@ def main() -> int:
                 sections.append(report.render_pages(pages=page_results, knobs=knobs, wrk_path=wrk_path, slug=slug))
             if "pdf" in stages:
                 sections.append(report.render_pdf(measure_pdf(slug, knobs), knobs))
+        for stage in IN_PROCESS:
+            if stage in stages:
+                sections.append(measure_in_process(stage))
     except BenchError as error:
         print("bench: %s" % error, file=sys.stderr)
         failed = str(error)
