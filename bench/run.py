@@ -1,12 +1,14 @@
 """`make bench`: every stage's figures as ratios to a baseline measured in the same run, written to
 bench/RESULTS.md with the date and the machine. See bench/README.md.
 
-Stages (``BENCH_STAGES``, default ``review,pages,pdf,submissions``), PostgreSQL first:
+Stages (``BENCH_STAGES``, default ``review,pages,pdf,submissions,load``), PostgreSQL first:
 - review: the review pages at two sizes on PostgreSQL, interleaved, against a bare and a trivial
   view (bench/review_bench.py), then a wrk load stage logged in;
 - pages: the public Avvisi pages, cached and uncached, against a bare view (wrk, gunicorn);
 - pdf: the notice PDF task against raw WeasyPrint;
-- submissions: 200 concurrent submissions on PostgreSQL (its own process and section).
+- submissions: 200 concurrent submissions on PostgreSQL (its own process and section);
+- load: 50 clients mixing public reads, logins, draft saves and submissions, each kind's p95
+  against the same requests one at a time (bench/load.py, its own process and section).
 
 Exit status: 0 when everything was measured (even if a goal is missed: this is a
 measurement, not a test), 1 when a step could not run.
@@ -42,7 +44,7 @@ from bench.common import (  # noqa: E402
     run_checked,
 )
 
-STAGES = ("review", "pages", "pdf", "submissions")
+STAGES = ("review", "pages", "pdf", "submissions", "load")
 
 
 def _exit_on_sigterm() -> None:
@@ -137,11 +139,15 @@ def main() -> int:
     log("wrote %s", RESULTS)
     if failed:
         return 1
+    codes = []
     if "submissions" in stages:
         # Submissions on PostgreSQL: a process of its own (its own database, server and report section).
         log("submissions benchmark (bench/submissions.py)")
-        return subprocess.run([PYTHON, "-m", "bench.submissions"], cwd=ROOT, check=False).returncode
-    return 0
+        codes.append(subprocess.run([PYTHON, "-m", "bench.submissions"], cwd=ROOT, check=False).returncode)
+    if "load" in stages:
+        log("load run (bench/load.py)")
+        codes.append(subprocess.run([PYTHON, "-m", "bench.load"], cwd=ROOT, check=False).returncode)
+    return max(codes, default=0)
 
 
 if __name__ == "__main__":
