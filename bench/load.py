@@ -51,7 +51,11 @@ CSRF = submissions.CSRF_SECRET
 
 async def _request(http, base: str, kind: str, offerer: dict, cookies: dict, step: int) -> tuple[str, int, float]:
     """One request of ``kind`` for ``offerer``: (kind, status, seconds)."""
-    headers = {"Host": HOST, "Cookie": "; ".join("%s=%s" % item for item in cookies.items())}
+    headers = {
+        "Host": HOST,
+        "Cookie": "; ".join("%s=%s" % item for item in cookies.items()),
+        "X-Forwarded-For": offerer["address"],
+    }
     if kind == "public":
         method, path, data = "GET", ("/", "/avvisi/")[step % 2], None
     elif kind == "login":
@@ -105,7 +109,12 @@ def measure(*, clients: int, per_client: int, serial: int, rounds: int, seconds:
     offerers = submissions.seed_database(per_round * rounds + workers * threads)
     submissions.redis_flush()
     redis_cache_flush()
-    extra = {"REDIS_CACHE_URL": CACHE_URL}
+    # Every visitor has an address of its own behind the (simulated) reverse proxy, as in
+    # production: from one address, 50 logins a minute would rightly meet allauth's rate limit
+    # (30 a minute per address) and the lockout's throttle.
+    for index, offerer in enumerate(offerers):
+        offerer["address"] = "10.77.%d.%d" % divmod(index + 1, 250)
+    extra = {"REDIS_CACHE_URL": CACHE_URL, "DJANGO_BEHIND_PROXY": "true"}
     process, port = submissions.start_server(workers, threads, extra_env=extra, name="load")
     base = "http://%s:%d" % (HOST, port)
     alone, loaded = [], []
