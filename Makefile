@@ -20,7 +20,7 @@ LINK_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(if $(filter [::],$(HOST))
 # command line or .env).
 RUN_ENV = $(if $(SITE_URL)$(shell grep -Es '^[[:space:]]*(export[[:space:]]+)?SITE_URL=' .env),,SITE_URL=http://$(LINK_HOST):$(PORT))
 
-.PHONY: run test mutation setup system-deps browser-deps services venv messages messages-update static lint audit test-sqlite test-postgres bench bench-load clean worker beat
+.PHONY: run test mutation setup system-deps browser-deps services venv messages messages-update static lint audit test-sqlite test-postgres bench clean worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "housingmix needs Python >= 3.11 (found: $$($(PYTHON) --version))."; exit 1; }
@@ -152,6 +152,7 @@ bench: setup
 	$(PY) bench/run.py
 
 ## The bounded load run alone (50 clients, at most 2 minutes; also the last stage of `make bench`).
+.PHONY: bench-load
 bench-load: setup
 	$(PY) -m bench.load
 
