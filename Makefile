@@ -161,5 +161,10 @@ beat: setup
 bench: setup
 	$(PY) bench/run.py
 
+## The bounded load run alone (50 clients, at most 2 minutes; also the last stage of `make bench`).
+.PHONY: bench-load
+bench-load: setup
+	$(PY) -m bench.load
+
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts db.sqlite3

@@ -1,7 +1,8 @@
 """`make bench`: every stage's figures as ratios to a baseline measured in the same run, written to
 bench/RESULTS.md with the date and the machine. See bench/README.md.
 
-Stages (``BENCH_STAGES``, default ``review,pages,pdf,codesign,beneficiaries,submissions``), PostgreSQL first:
+Stages (``BENCH_STAGES``, default ``review,pages,pdf,codesign,beneficiaries,submissions,load``), PostgreSQL
+first:
 - review: the review pages at two sizes on PostgreSQL, interleaved, against a bare and a trivial
   view (bench/review_bench.py), then a wrk load stage logged in;
 - pages: the public Avvisi pages, cached and uncached, against a bare view (wrk, gunicorn);
@@ -9,7 +10,9 @@ Stages (``BENCH_STAGES``, default ``review,pages,pdf,codesign,beneficiaries,subm
 - codesign: the ranking and the co-design lists at 10 and 1,000 proposals/reports (bench/codesign_bench.py);
 - beneficiaries: matching over 10,000 units against the bare indexed query, the households list at
   100 and 10,000 (bench/beneficiaries_bench.py);
-- submissions: 200 concurrent submissions on PostgreSQL (its own process and section).
+- submissions: 200 concurrent submissions on PostgreSQL (its own process and section);
+- load: 50 clients mixing public reads, logins, draft saves and submissions, each kind's p95
+  against the same requests one at a time (bench/load.py, its own process and section).
 
 Exit status: 0 when everything was measured (even if a goal is missed: this is a
 measurement, not a test), 1 when a step could not run.
@@ -47,7 +50,7 @@ from bench.common import (  # noqa: E402
     run_checked,
 )
 
-STAGES = ("review", "pages", "pdf", "codesign", "beneficiaries", "submissions")
+STAGES = ("review", "pages", "pdf", "codesign", "beneficiaries", "submissions", "load")
 # In-process stages: a module that migrates and seeds its own fresh database, measures and prints
 # its Markdown section.
 IN_PROCESS = {"codesign": "bench.codesign_bench", "beneficiaries": "bench.beneficiaries_bench"}
@@ -167,11 +170,15 @@ def main() -> int:
     log("wrote %s", RESULTS)
     if failed:
         return 1
+    codes = []
     if "submissions" in stages:
         # Submissions on PostgreSQL: a process of its own (its own database, server and report section).
         log("submissions benchmark (bench/submissions.py)")
-        return subprocess.run([PYTHON, "-m", "bench.submissions"], cwd=ROOT, check=False).returncode
-    return 0
+        codes.append(subprocess.run([PYTHON, "-m", "bench.submissions"], cwd=ROOT, check=False).returncode)
+    if "load" in stages:
+        log("load run (bench/load.py)")
+        codes.append(subprocess.run([PYTHON, "-m", "bench.load"], cwd=ROOT, check=False).returncode)
+    return max(codes, default=0)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ GOAL_RATIO = 3.0
 CSRF_SECRET = "b" * 32  # the same value in the cookie and the form: Django's double-submit check
 
 
-def _env() -> dict[str, str]:
+def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -82,7 +82,7 @@ def _psql(sql: str) -> None:
         raise BenchError("psql failed: %s" % done.stderr.strip()[-500:])
 
 
-def _redis_flush() -> None:
+def redis_flush() -> None:
     import redis
 
     redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
@@ -95,12 +95,12 @@ class Timing:
     status: int
 
 
-def _seed(count: int) -> list[dict]:
+def seed_database(count: int) -> list[dict]:
     """Fresh database, an open notice and ``count`` offerers with a complete draft each."""
     log("creating the PostgreSQL database %s", DB_NAME)
     _psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % DB_NAME)
     _psql("CREATE DATABASE %s" % DB_NAME)
-    env = _env()
+    env = server_env()
     run_checked([PYTHON, str(MANAGE), "migrate", "--noinput", "-v", "0"], what="migrate", timeout_s=300, env=env)
     out = WORK / "submissions-seed.json"
     log("seeding %d complete drafts", count)
@@ -108,9 +108,10 @@ def _seed(count: int) -> list[dict]:
     return json.loads(out.read_text())
 
 
-def _start_server(workers: int, threads: int):
+def start_server(workers: int, threads: int, *, extra_env: dict[str, str] | None = None, name: str = "submissions"):
+    """gunicorn (gthread) on a free port of 127.0.0.1 with the bench environment (plus ``extra_env``)."""
     port = free_port()
-    log_path = LOG_DIR / "gunicorn-submissions.log"
+    log_path = LOG_DIR / ("gunicorn-%s.log" % name)
     command = [
         str(GUNICORN), "--chdir", str(ROOT), "--bind", "%s:%d" % (HOST, port), "--workers", str(workers),
         "--worker-class", "gthread", "--threads", str(threads), "--timeout", "60", "--log-level", "warning",
@@ -118,7 +119,7 @@ def _start_server(workers: int, threads: int):
     ]  # fmt: skip
     with open(log_path, "ab") as log_file:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=_env(), stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env={**server_env(), **(extra_env or {})}, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -168,14 +169,14 @@ def _client(port: int, offerers: list[dict], timings: list[Timing], lock: thread
         connection.close()
 
 
-def _p95(values: list[float]) -> float:
+def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
 def measure(*, count: int, clients: int, workers: int, threads: int) -> dict:
-    offerers = _seed(count)
-    _redis_flush()
-    process, port = _start_server(workers, threads)
+    offerers = seed_database(count)
+    redis_flush()
+    process, port = start_server(workers, threads)
     timings: list[Timing] = []
     lock = threading.Lock()
     try:
@@ -204,9 +205,11 @@ def measure(*, count: int, clients: int, workers: int, threads: int) -> dict:
         except subprocess.TimeoutExpired:
             process.kill()
     register = json.loads(
-        run_checked([PYTHON, "-m", "bench.submissions_seed", "--register"], what="register", timeout_s=120, env=_env())
+        run_checked(
+            [PYTHON, "-m", "bench.submissions_seed", "--register"], what="register", timeout_s=120, env=server_env()
+        )
     )
-    _redis_flush()
+    redis_flush()
     drafts = [t.seconds for t in timings if t.kind == "draft"]
     submits = [t.seconds for t in timings if t.kind == "submit"]
     errors = [t for t in timings if t.status != 302]
@@ -220,15 +223,15 @@ def measure(*, count: int, clients: int, workers: int, threads: int) -> dict:
         "errors": len(errors),
         "error_statuses": sorted({t.status for t in errors}),
         "draft_p50": statistics.median(drafts),
-        "draft_p95": _p95(drafts),
+        "draft_p95": p95(drafts),
         "submit_p50": statistics.median(submits),
-        "submit_p95": _p95(submits),
+        "submit_p95": p95(submits),
         **register,
     }
 
 
 def render(result: dict) -> str:
-    from bench.report import _cpu_model
+    from bench.report import cpu_model
 
     ratio = result["submit_p95"] / result["draft_p95"]
     gapless = result["numbers"] == list(range(1, result["count"] + 1))
@@ -240,7 +243,7 @@ def render(result: dict) -> str:
             "## Submissions on PostgreSQL, %s on %s" % (now, socket.gethostname()),
             "",
             "- Machine: nproc %d, %s, PostgreSQL at %s, Redis broker %s (no worker: receipts stay queued)"
-            % (cpu_count(), _cpu_model(), PG_BASE.rsplit("@", 1)[-1], REDIS_URL.rsplit("@", 1)[-1]),
+            % (cpu_count(), cpu_model(), PG_BASE.rsplit("@", 1)[-1], REDIS_URL.rsplit("@", 1)[-1]),
             "- Server: gunicorn on 127.0.0.1, %d gthread workers x %d threads, DJANGO_DEBUG=false, CONN_MAX_AGE=60"
             % (result["workers"], result["threads"]),
             "- Load: %d clients (threads, keep-alive), %d offerers with a complete draft each; per offerer: "

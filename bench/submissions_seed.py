@@ -17,7 +17,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housingmix.settings")
 django.setup()
 
+from allauth.account.models import EmailAddress  # noqa: E402
 from codicefiscale import codicefiscale  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
@@ -26,16 +28,17 @@ from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from applications import services  # noqa: E402
-from applications.models import Application, ProtocolEntry  # noqa: E402
+from applications.models import Application  # noqa: E402
 from housingmix.accounts.models import User  # noqa: E402
 from housingmix.accounts.roles import Role  # noqa: E402
+from housingmix.core.protocol.models import ProtocolEntry  # noqa: E402
 from housingmix.notices import services as notice_services  # noqa: E402
 from housingmix.notices.models import NoticeKind  # noqa: E402
 from housingmix.territory.models import Comune  # noqa: E402
-from properties import services as unit_services  # noqa: E402
 
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PASSWORD = "Bench-Password-2026!"  # noqa: S105  # nosec B105: a throw-away bench database
 FIRST_NAMES = ["Anna", "Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Davide"]
 
 
@@ -62,9 +65,10 @@ def _notice(staff: User):
     return notice_services.notice_publish(notice=notice, by=staff)
 
 
-def _offerer(n: int) -> User:
+def _offerer(n: int, password_hash: str) -> User:
     first, last = FIRST_NAMES[n % len(FIRST_NAMES)], "Bench%03d" % n
     user = User.objects.create(
+        password=password_hash,
         email="bench%03d@example.org" % n,
         first_name=first,
         last_name=last,
@@ -75,6 +79,8 @@ def _offerer(n: int) -> User:
         ),
     )
     user.groups.add(Group.objects.get(name=Role.OFFERER))
+    # A verified address, as a real account has: the login then goes straight to the portal.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 
@@ -100,8 +106,8 @@ def _complete_draft(user: User, notice, lodi: Comune, png: bytes) -> Application
             "signature_mode": "authenticated",
         },
     )
-    unit = unit_services.unit_add(application=application, by=user)
-    unit_services.unit_update(
+    unit = services.unit_add(application=application, by=user)
+    services.unit_update(
         unit=unit,
         by=user,
         fields={
@@ -149,8 +155,10 @@ def seed(count: int) -> list[dict]:
         "id_document_number", "email", "phone",
     ]  # fmt: skip
     rows = []
+    # One hash for every offerer (bench/load.py logs them in): hashing each would cost seconds.
+    password_hash = make_password(PASSWORD)
     for n in range(count):
-        user = _offerer(n)
+        user = _offerer(n, password_hash)
         application = _complete_draft(user, notice, lodi, png)
         form = {name: str(getattr(application, name)) for name in fields}
         form["id_document_expiry"] = application.id_document_expiry.strftime("%d/%m/%Y")
@@ -160,6 +168,8 @@ def seed(count: int) -> list[dict]:
                 "offerer_url": reverse("applications:offerer", kwargs={"ref": application.reference}),
                 "summary_url": reverse("applications:summary", kwargs={"ref": application.reference}),
                 "offerer_form": form,
+                "email": user.email,
+                "password": PASSWORD,
             }
         )
     return rows

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # django-auditlog's actor, read only when a change is logged (no query on a request that writes nothing).
     "housingmix.core.middleware.LazyAuditlogMiddleware",
+    # A dropped database connection in a view: a 503 page, and the connection closed.
+    "housingmix.core.middleware.DatabaseUnavailableMiddleware",
     # Axes must come last: it turns a lockout raised by the backend into a page.
     "axes.middleware.AxesMiddleware",
 ]

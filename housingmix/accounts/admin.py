@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from housingmix.core.admin_widgets import SafeAutocompleteMixin
+
 from .models import Membership, Organisation, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeAutocompleteMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]
@@ -32,7 +34,7 @@ class UserAdmin(BaseUserAdmin):
         return fields
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]

@@ -2,10 +2,14 @@
 
 import ipaddress
 import logging
+import sqlite3
 
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 
@@ -105,3 +109,83 @@ class LazyAuditlogMiddleware(AuditlogMiddleware):
             return getattr(user, "_wrapped", user)
 
         return SimpleLazyObject(actor)
+
+
+def _connection_lost(connection) -> bool:
+    """Whether a connection that raised an error can no longer answer."""
+    if connection.connection is None or not connection.errors_occurred:
+        return False
+    if connection.vendor == "sqlite":
+        # Django's SQLite backend calls every connection usable: ask the driver's connection.
+        try:
+            connection.connection.execute("SELECT 1")
+        except sqlite3.Error:
+            return True
+        return False
+    return not connection.is_usable()
+
+
+def _lost_link_error(error: BaseException, drivers: tuple) -> bool:
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    if isinstance(error, drivers) and type(error).__name__ in ("OperationalError", "InterfaceError"):
+        return True
+    # sqlite3 reports a connection closed under it as a ProgrammingError (Django's or, when it
+    # escapes Django's wrapping from cursor.close(), the driver's own).
+    return isinstance(error, (DatabaseError, sqlite3.Error)) and "closed database" in str(error)
+
+
+def database_unavailable(exception: BaseException | None) -> bool:
+    """Whether ``exception`` means the database could not be reached or dropped the connection
+    (as opposed to a bad query, which stays a 500). A connection still broken is closed, so the
+    next request opens a new one (transaction.atomic has already reopened one it had to drop)."""
+    drivers = tuple({connection.Database.Error for connection in connections.all(initialized_only=True)})
+    chain, error = [], exception
+    while error is not None and len(chain) < 10:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    if not any(_lost_link_error(error, drivers) for error in chain):
+        return False
+    for connection in connections.all(initialized_only=True):
+        if _connection_lost(connection):
+            try:
+                connection.close()
+            except DatabaseError:
+                connection.connection = None
+    return True
+
+
+def service_unavailable_response() -> HttpResponse:
+    """503 with the portal's stand-alone page: rendered without context, since the base template's
+    context processors read the database."""
+    response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    # Logged once by the caller without the URL; django.request would add "Service Unavailable: <path>".
+    response._has_been_logged = True
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view whose database connection drops (database restarted, connection killed, network
+    cut) answers a 503 page in Italian instead of a 500 with the exception. Whatever the view was
+    writing is rolled back by its transaction; the broken connection is closed here so the next
+    request reconnects. One log line names the view and the error class: no URL, no parameters,
+    no message (which may quote the statement)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_unavailable(exception):
+            return None
+        match = getattr(request, "resolver_match", None)
+        logger.error(
+            "Database unavailable during %s %s: %s",
+            request.method,
+            match.view_name if match else "-",
+            type(exception).__name__,
+        )
+        return service_unavailable_response()

@@ -1,9 +1,12 @@
+import sys
+
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 
 from .caching import public_page
+from .middleware import database_unavailable, service_unavailable_response
 
 
 @public_page
@@ -29,6 +32,10 @@ def too_many_requests(request, exception=None):
 
 
 def server_error(request):
+    # A dropped database connection outside a view (a middleware reading the session or the
+    # user) reaches this handler rather than DatabaseUnavailableMiddleware: the same 503.
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable_response()
     # No request context: the failure may come from a context processor or the database.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
 

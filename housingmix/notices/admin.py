@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from housingmix.core.admin import ReadOnlyAdmin
+from housingmix.core.admin_widgets import SafeAutocompleteMixin
 
 from . import services
 from .models import CONTENT_FIELDS, DocumentKind, FaqEntry, FaqTopic, Notice, NoticeDocument, NoticeStatus
@@ -55,7 +56,7 @@ class NoticeAdminForm(forms.ModelForm):
         return data
 
 
-class FaqEntryInline(admin.StackedInline):
+class FaqEntryInline(SafeAutocompleteMixin, admin.StackedInline):
     model = FaqEntry
     extra = 0
     fields = ["topic", "question", "answer", "order", "is_published"]
@@ -265,7 +266,7 @@ class FaqTopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """The programme's general FAQ (entries without a notice); a notice's FAQ is edited in the notice."""
 
     list_display = ["question", "topic", "notice", "is_published", "updated_at"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from housingmix.core.admin_widgets import SafeAutocompleteMixin
 from housingmix.core.caching import public_pages_invalidate
 
 from . import selectors, services
@@ -75,7 +76,7 @@ class TopicAdmin(PublicContentAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(PublicContentAdmin):
+class OfficeAdmin(SafeAutocompleteMixin, PublicContentAdmin):
     list_display = ["name", "comune", "city", "phone", "email", "is_active", "order"]
     list_filter = ["is_active"]
     search_fields = ["name", "city"]
@@ -99,7 +100,7 @@ class ServiceMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(PublicContentAdmin):
+class ServiceAdmin(SafeAutocompleteMixin, PublicContentAdmin):
     list_display = ["title", "category", "online_access", "bookable", "is_published", "order", "updated_at"]
     list_filter = ["is_published", "category", "online_access", "bookable"]
     search_fields = ["title", "title_en", "summary"]
