@@ -21,6 +21,7 @@ from .models import (
     Placement,
     PlacementStatus,
     SupportAction,
+    SupportPlan,
 )
 
 # The parts of a household a page can show (recorded with each read).
@@ -179,3 +180,21 @@ def dashboard_figures() -> dict:
         ],
         "registrations": placements_needing_registration()[:20],
     }
+
+
+def household_audit_trail(*, household: Household) -> list[AuditEvent]:
+    """Every access to and change of one household's data, oldest first: the events of the
+    household, its plan, its matches and its placements, reads included (for the DPO)."""
+    targets = Q(content_type=ContentType.objects.get_for_model(Household), object_id=str(household.pk))
+    related = [
+        (SupportPlan, list(SupportPlan.objects.filter(household=household).values_list("pk", flat=True))),
+        (Match, list(household.matches.values_list("pk", flat=True))),
+        (Placement, list(household.placements.values_list("pk", flat=True))),
+    ]
+    for model, pks in related:
+        if pks:
+            targets |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
+    rows = list(AuditEvent.objects.filter(targets).select_related("actor").order_by("created_at", "pk"))
+    for event in rows:
+        event.verb_label = audit.label(event.verb)
+    return rows

@@ -27,6 +27,7 @@ urlpatterns = [
     path(_("registro-dei-trattamenti/"), views.processing_record, name="processing_record"),
     path(_("<int:pk>/consultazioni/"), views.household_reads, name="reads"),
     path(_("<int:pk>/esporta.json"), views.household_export, name="export"),
+    path(_("<int:pk>/esporta.pdf"), views.household_export_pdf, name="export_pdf"),
     path(_("abbinamenti/<int:pk>/"), views.match_decide, name="match_decide"),
     path(_("abbinamenti/<int:pk>/inserimento/"), views.placement_create, name="placement_create"),
     path(_("inserimenti/<int:pk>/registrazione/"), views.placement_register, name="placement_register"),

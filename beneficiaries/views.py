@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from housingmix.core import audit, workflow
 from housingmix.core.files import private_file_response
 
-from . import exports, matching, selectors, services
+from . import documents, exports, matching, selectors, services
 from .forms import (
     ActionForm,
     DecisionForm,
@@ -416,6 +416,20 @@ def household_export(request, pk: int):
         json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="nucleo-%d.json"' % household.pk
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def household_export_pdf(request, pk: int):
+    """The access-request report as a PDF, for the DPO only (anyone else: 404 or 403)."""
+    household = _household(request, pk, "beneficiaries.export_subject")
+    response = HttpResponse(
+        exports.subject_export_pdf(household=household, by=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="%s"' % documents.subject_access_filename(
+        household=household
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
