@@ -39,6 +39,7 @@ def subject_export(*, household, by) -> dict:
             "comune": str(household.comune),
             "social_worker": household.social_worker.get_full_name(),
             "managing_organisation": str(household.managing_organisation or ""),
+            "project": str(household.project or ""),
             "contact_phone": household.contact_phone,
             "contact_email": household.contact_email,
             "isee_value": household.isee_value,

@@ -28,6 +28,7 @@ class HouseholdForm(forms.ModelForm):
             "monthly_budget",
             "preferred_comuni",
             "managing_organisation",
+            "project",
         ]
         widgets = {"dsu_date": DATE, "dsu_expiry": DATE, "preferred_comuni": forms.CheckboxSelectMultiple}
         field_classes = {"isee_value": ItalianDecimalField, "monthly_budget": ItalianDecimalField}

@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from housingmix.accounts.roles import Role
 from housingmix.core import audit
 from housingmix.core.models import AuditEvent
+from projects.models import AgreementStatus
 
 from .models import (
     PACT_KIND,
@@ -47,6 +48,10 @@ def households_visible_to(user) -> QuerySet[Household]:
         q |= Q(social_worker__comune_id=user.comune_id)
     if user.has_role(Role.ETS_OPERATOR):
         q |= Q(managing_organisation__memberships__user=user)
+        q |= Q(project__agreement__status=AgreementStatus.ACTIVE) & (
+            Q(project__proposal__organisation__memberships__user=user)
+            | Q(project__proposal__members__organisation__memberships__user=user)
+        )
     return Household.objects.filter(q).distinct()
 
 
@@ -70,7 +75,7 @@ def household_list(*, user, comune=None, status=None) -> QuerySet[Household]:
 def household_get(*, pk: int) -> Household | None:
     """One household with everything its page shows, in a fixed number of queries."""
     return (
-        Household.objects.select_related("plan", "comune", "social_worker__comune", "managing_organisation")
+        Household.objects.select_related("plan", "comune", "social_worker__comune", "managing_organisation", "project")
         .prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("pk")),
             "preferred_comuni",
