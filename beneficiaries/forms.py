@@ -82,6 +82,14 @@ MemberFormSet = forms.formset_factory(
 )
 
 
+class ProjectLinkForm(forms.ModelForm):
+    """The co-design project of a household (active agreements only: ``limit_choices_to``)."""
+
+    class Meta:
+        model = Household
+        fields = ["project"]
+
+
 class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.household_detail, name="detail"),
     path(_("<int:pk>/progetto/<str:name>/"), views.plan_transition, name="plan_transition"),
     path(_("<int:pk>/obiettivi/"), views.goal_add, name="goal_add"),
+    path(_("<int:pk>/coprogettazione/"), views.project_link, name="project_link"),
     path(_("<int:pk>/azioni/"), views.action_add, name="action_add"),
     path(_("<int:pk>/verifiche/"), views.review_add, name="review_add"),
     path(_("<int:pk>/esito/"), views.outcome_add, name="outcome_add"),

@@ -79,3 +79,24 @@ def test_only_an_active_project_can_be_linked_and_only_by_who_may_change_the_hou
     with pytest.raises(ValidationError):
         services.household_project_link(household=household, project=ours, by=worker)
     assert Household.objects.get(pk=household.pk).project_id is None
+
+
+def test_the_reference_worker_links_the_project_from_the_household_page(client, projects):
+    call, ours_proposal, _theirs_proposal, ours, _theirs, agreement = projects
+    worker = f.worker()
+    household = f.household(by=worker)
+    url = reverse("beneficiaries:project_link", args=[household.pk])
+    _login(client, ours_proposal.operator)
+    assert client.post(url, {"project": ours.pk}).status_code == 404  # cannot see it yet, cannot link
+    _login(client, worker)
+    assert (
+        reverse("beneficiaries:project_link", args=[household.pk])
+        in client.get(reverse("beneficiaries:detail", args=[household.pk])).content.decode()
+    )
+    assert client.post(url, {"project": "nonsense"}).status_code == 302
+    assert Household.objects.get(pk=household.pk).project_id is None
+    assert client.post(url, {"project": ours.pk}).status_code == 302
+    assert Household.objects.get(pk=household.pk).project_id == ours.pk
+    _login(client, ours_proposal.operator)
+    assert client.post(url, {"project": ""}).status_code == 403  # sees it now, may not change it
+    assert Household.objects.get(pk=household.pk).project_id == ours.pk
