@@ -12,6 +12,7 @@ def _verbs():
         "household.pseudonymised": Verb(_("Nucleo pseudonimizzato")),
         "household.erased": Verb(_("Dati del nucleo cancellati")),
         "household.exported": Verb(_("Esportazione per diritto di accesso")),
+        "household.project_linked": Verb(_("Progetto di co-progettazione collegato")),
         "plan.assessment_started": Verb(_("Valutazione avviata")),
         "plan.drafting_started": Verb(_("Redazione del progetto avviata")),
         "plan.pact_signed": Verb(_("Patto sottoscritto")),

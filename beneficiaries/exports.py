@@ -39,6 +39,7 @@ def subject_export(*, household, by) -> dict:
             "comune": str(household.comune),
             "social_worker": household.social_worker.get_full_name(),
             "managing_organisation": str(household.managing_organisation or ""),
+            "project": str(household.project or ""),
             "contact_phone": household.contact_phone,
             "contact_email": household.contact_email,
             "isee_value": household.isee_value,
@@ -129,6 +130,37 @@ def subject_export(*, household, by) -> dict:
     )
     audit.record(target=household, verb="household.exported", by=by)
     return data
+
+
+def subject_export_pdf(*, household, by) -> bytes:
+    """The access-request report as a tagged PDF/UA-1, rendered on request and never stored
+    (no second copy of the special categories at rest). The download is audited first, so the
+    trail it prints ends with this very download."""
+    from housingmix.core.pdf import render_pdf
+
+    from .documents import subject_access_html
+    from .selectors import (
+        PART_ACTIONS,
+        PART_ECONOMIC,
+        PART_HOUSING,
+        PART_IDENTITY,
+        PART_PLAN,
+        PART_SPECIAL,
+        household_audit_trail,
+        household_read_record,
+    )
+
+    household_read_record(
+        household=household,
+        user=by,
+        parts=[PART_IDENTITY, PART_ECONOMIC, PART_HOUSING, PART_PLAN, PART_ACTIONS, PART_SPECIAL],
+        verb="household.export_viewed",
+    )
+    audit.record(target=household, verb="household.exported", by=by, data={"format": "pdf"})
+    html, _title = subject_access_html(
+        household=household, officer=by, trail=household_audit_trail(household=household)
+    )
+    return render_pdf(html)
 
 
 # Columns of the open-data table: the plan's states grouped as the public reads them.

@@ -28,6 +28,7 @@ class HouseholdForm(forms.ModelForm):
             "monthly_budget",
             "preferred_comuni",
             "managing_organisation",
+            "project",
         ]
         widgets = {"dsu_date": DATE, "dsu_expiry": DATE, "preferred_comuni": forms.CheckboxSelectMultiple}
         field_classes = {"isee_value": ItalianDecimalField, "monthly_budget": ItalianDecimalField}
@@ -79,6 +80,14 @@ class MemberForm(forms.ModelForm):
 MemberFormSet = forms.formset_factory(
     MemberForm, extra=2, min_num=1, validate_min=True, max_num=15, validate_max=True, absolute_max=15
 )
+
+
+class ProjectLinkForm(forms.ModelForm):
+    """The co-design project of a household (active agreements only: ``limit_choices_to``)."""
+
+    class Meta:
+        model = Household
+        fields = ["project"]
 
 
 class TransitionForm(forms.Form):

@@ -26,6 +26,7 @@ from housingmix.accounts.validators import normalise_code, validate_person_tax_c
 from housingmix.core.encryption import EncryptedBooleanField, EncryptedTextField
 from housingmix.core.models import TimeStampedModel
 from housingmix.core.uploads import RandomPath
+from projects.models import AgreementStatus
 
 # The outbox job rendering the pact, and the kind of the generated document.
 PACT_JOB = "beneficiaries.pact"
@@ -95,6 +96,18 @@ class Household(TimeStampedModel):
         on_delete=models.PROTECT,
         limit_choices_to={"type": OrganisationType.ETS},
         related_name="managed_households",
+    )
+    # The co-design project under which the ETS accompanies the household: its operators (of the
+    # lead and of every ATS member) see the household's non-health data while the agreement is active.
+    project = models.ForeignKey(
+        "projects.FinalProject",
+        verbose_name=_("progetto di co-progettazione"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"agreement__status": AgreementStatus.ACTIVE},
+        related_name="households",
+        help_text=_("Il progetto in corso dell'ETS che accompagna il nucleo."),
     )
     contact_phone = models.CharField(_("telefono di contatto"), max_length=30, blank=True)
     contact_email = models.EmailField(_("e-mail di contatto"), blank=True)

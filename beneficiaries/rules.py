@@ -6,8 +6,9 @@
   explicit ``beneficiaries.view_special_category`` permission (a superuser's blanket
   permission does not count: an IT administrator is not a reader of health data);
 - the DPO: every household, its reads and its export; special categories not on the pages;
-- ETS operators of the managing organisation: their households and their actions, never the
-  special categories;
+- ETS operators of the managing organisation, or of the household's co-design project (lead
+  or ATS member, while the agreement is active): their households and their actions, never
+  the special categories;
 - anybody else: nothing.
 """
 
@@ -18,6 +19,8 @@ from django.db.models import Q
 from applications.rules import is_application_owner
 from housingmix.accounts.roles import Role
 from housingmix.accounts.rules import is_ambito_staff, is_dpo
+from projects.models import Agreement, AgreementStatus
+from projects.rules import is_project_party
 
 SPECIAL_CATEGORY_PERMISSION = ("beneficiaries", "view_special_category")
 
@@ -62,12 +65,20 @@ def is_comune_supervisor(user, obj):
 
 @rules.predicate
 def is_project_ets_operator(user, obj):
+    """An ETS operator of the managing organisation, or of the lead or an ATS member of the
+    household's co-design project while that project's agreement is active."""
     household = _household(obj)
+    if household is None or not is_ets_operator(user):
+        return False
+    if household.managing_organisation_id is not None and (
+        user.memberships.filter(organisation_id=household.managing_organisation_id).exists()
+    ):
+        return True
+    project = household.project
     return (
-        household is not None
-        and household.managing_organisation_id is not None
-        and is_ets_operator(user)
-        and user.memberships.filter(organisation_id=household.managing_organisation_id).exists()
+        project is not None
+        and Agreement.objects.filter(project=project, status=AgreementStatus.ACTIVE).exists()
+        and is_project_party(user, project)
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from housingmix.accounts.roles import Role
 from housingmix.core import audit
 from housingmix.core.models import AuditEvent
+from projects.models import AgreementStatus
 
 from .models import (
     PACT_KIND,
@@ -21,6 +22,7 @@ from .models import (
     Placement,
     PlacementStatus,
     SupportAction,
+    SupportPlan,
 )
 
 # The parts of a household a page can show (recorded with each read).
@@ -46,6 +48,10 @@ def households_visible_to(user) -> QuerySet[Household]:
         q |= Q(social_worker__comune_id=user.comune_id)
     if user.has_role(Role.ETS_OPERATOR):
         q |= Q(managing_organisation__memberships__user=user)
+        q |= Q(project__agreement__status=AgreementStatus.ACTIVE) & (
+            Q(project__proposal__organisation__memberships__user=user)
+            | Q(project__proposal__members__organisation__memberships__user=user)
+        )
     return Household.objects.filter(q).distinct()
 
 
@@ -69,7 +75,7 @@ def household_list(*, user, comune=None, status=None) -> QuerySet[Household]:
 def household_get(*, pk: int) -> Household | None:
     """One household with everything its page shows, in a fixed number of queries."""
     return (
-        Household.objects.select_related("plan", "comune", "social_worker__comune", "managing_organisation")
+        Household.objects.select_related("plan", "comune", "social_worker__comune", "managing_organisation", "project")
         .prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("pk")),
             "preferred_comuni",
@@ -179,3 +185,21 @@ def dashboard_figures() -> dict:
         ],
         "registrations": placements_needing_registration()[:20],
     }
+
+
+def household_audit_trail(*, household: Household) -> list[AuditEvent]:
+    """Every access to and change of one household's data, oldest first: the events of the
+    household, its plan, its matches and its placements, reads included (for the DPO)."""
+    targets = Q(content_type=ContentType.objects.get_for_model(Household), object_id=str(household.pk))
+    related = [
+        (SupportPlan, list(SupportPlan.objects.filter(household=household).values_list("pk", flat=True))),
+        (Match, list(household.matches.values_list("pk", flat=True))),
+        (Placement, list(household.placements.values_list("pk", flat=True))),
+    ]
+    for model, pks in related:
+        if pks:
+            targets |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
+    rows = list(AuditEvent.objects.filter(targets).select_related("actor").order_by("created_at", "pk"))
+    for event in rows:
+        event.verb_label = audit.label(event.verb)
+    return rows

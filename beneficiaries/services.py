@@ -118,6 +118,19 @@ def member_add(*, household: Household, by: User, **fields) -> Member:
     return member
 
 
+@transaction.atomic
+def household_project_link(*, household: Household, project, by: User) -> Household:
+    """Link the household to the active co-design project under which its ETS operates (or
+    unlink it with ``project=None``); raises PermissionDenied or ValidationError."""
+    _require("beneficiaries.change_household", by, household)
+    locked = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
+    locked.project = project
+    locked.full_clean(exclude=["social_worker"])  # limit_choices_to: an active agreement only
+    locked.save(update_fields=["project", "updated_at"])
+    audit.record(target=locked, verb="household.project_linked", by=by, data={"project": getattr(project, "pk", None)})
+    return locked
+
+
 # --- Plan -------------------------------------------------------------------------------------
 
 

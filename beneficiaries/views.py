@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from housingmix.core import audit, workflow
 from housingmix.core.files import private_file_response
 
-from . import exports, matching, selectors, services
+from . import documents, exports, matching, selectors, services
 from .forms import (
     ActionForm,
     DecisionForm,
@@ -29,6 +29,7 @@ from .forms import (
     MemberFormSet,
     OutcomeForm,
     PlacementForm,
+    ProjectLinkForm,
     RegistrationForm,
     ReviewForm,
     TransitionForm,
@@ -127,6 +128,11 @@ def household_detail(request, pk: int):
             "can_act": rules.has_perm("beneficiaries.record_action", user, plan),
             "can_find_units": rules.has_perm("beneficiaries.find_units", user, household),
             "can_place": rules.has_perm("beneficiaries.manage_placement", user, household),
+            "project_form": (
+                ProjectLinkForm(instance=household)
+                if rules.has_perm("beneficiaries.change_household", user, household)
+                else None
+            ),
             "is_dpo": rules.has_perm("beneficiaries.audit_reads", user, household),
             "transitions": transitions,
             "transition_form": TransitionForm(initial={"expected_status": plan.status}),
@@ -173,6 +179,23 @@ def plan_transition(request, pk: int, name: str):
         _errors(request, error)
     else:
         messages.success(request, _("Stato del progetto aggiornato."))
+    return redirect(household.get_absolute_url())
+
+
+@login_required
+@require_POST
+def project_link(request, pk: int):
+    household = _household(request, pk, "beneficiaries.change_household")
+    form = ProjectLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.household_project_link(household=household, project=form.cleaned_data["project"], by=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Progetto di co-progettazione aggiornato."))
+    else:
+        messages.error(request, _("Scegli un progetto di co-progettazione in corso."))
     return redirect(household.get_absolute_url())
 
 
@@ -416,6 +439,20 @@ def household_export(request, pk: int):
         json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="nucleo-%d.json"' % household.pk
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def household_export_pdf(request, pk: int):
+    """The access-request report as a PDF, for the DPO only (anyone else: 404 or 403)."""
+    household = _household(request, pk, "beneficiaries.export_subject")
+    response = HttpResponse(
+        exports.subject_export_pdf(household=household, by=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="%s"' % documents.subject_access_filename(
+        household=household
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
