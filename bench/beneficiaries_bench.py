@@ -182,8 +182,8 @@ def main() -> int:
     list_ratio = lists[10000][2] / lists[100][2]
     print("## Beneficiaries, %s\n" % time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     print(
-        "- In-process (`bench/beneficiaries_bench.py`), SQLite, %d rounds, medians after 3 warm-ups; nproc %s, load %.2f"
-        % (ROUNDS, os.cpu_count(), os.getloadavg()[0])
+        "- In-process (`bench/beneficiaries_bench.py`), %s, %d rounds, medians after 3 warm-ups; nproc %s, load %.2f"
+        % ("PostgreSQL" if connection.vendor == "postgresql" else "SQLite", ROUNDS, os.cpu_count(), os.getloadavg()[0])
     )
     print("\n| Measurement | Rows | Queries | Median ms | Goal |\n|---|---:|---:|---:|---|")
     print("| bare indexed query, first page of 25 | %d units | 1 | %.2f | |" % (units, bare_ms))

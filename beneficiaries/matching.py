@@ -106,15 +106,20 @@ def ranked_units(*, needs: Needs, fitting_only: bool = True) -> QuerySet[Registr
     rent_ok = Q(monthly_rent__isnull=True)
     if needs.budget is not None:
         rent_ok |= Q(monthly_rent__lte=needs.budget)
-    queryset = RegistryEntry.objects.select_related("unit", "comune").filter(is_available=True)
+    # The unit and the comune are fetched for the page's rows only (prefetch runs after the slice):
+    # joined before the sort, PostgreSQL hashed every fitting unit's row to keep twenty-five.
+    queryset = RegistryEntry.objects.prefetch_related("unit", "comune").filter(is_available=True)
     if fitting_only:
         queryset = queryset.filter(_fits_q(needs))
-    return queryset.annotate(
+    queryset = queryset.annotate(
         fits=ExpressionWrapper(_fits_q(needs), output_field=BooleanField()),
         points=point(Q(comune_id__in=needs.comuni))
         + point(rent_ok)
         + point(Q(available_from__isnull=True) | Q(available_from__lte=soon)),
-    ).order_by(F("fits").desc(), F("points").desc(), "available_from", "pk")
+    )
+    order = [F("points").desc(), "available_from", "pk"]
+    # Every row fits when only fitting rows are kept: sorting on it would be work for nothing.
+    return queryset.order_by(*order) if fitting_only else queryset.order_by(F("fits").desc(), *order)
 
 
 def unit_assessment(*, household: Household, entry: RegistryEntry, needs: Needs | None = None) -> Assessment:
