@@ -120,9 +120,9 @@ class SlotFactory(factory.django.DjangoModelFactory):
     # Half-hour slots from 9:00, sixteen a day, wrapping within four weeks: however many slots the
     # suite creates before (random order), each stays inside the booking window.
     starts_at = factory.Sequence(
-        lambda n: (timezone.now() + timedelta(days=2 + (n // 16) % 28)).replace(
-            hour=9, minute=0, second=0, microsecond=0
+        lambda n: (
+            (timezone.now() + timedelta(days=2 + (n // 16) % 28)).replace(hour=9, minute=0, second=0, microsecond=0)
+            + timedelta(minutes=30 * (n % 16))
         )
-        + timedelta(minutes=30 * (n % 16))
     )
     ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + timedelta(minutes=30))
