@@ -138,3 +138,17 @@ def test_reviewer_download_of_something_that_does_not_exist_is_404(client, login
 def test_offerer_download_of_something_that_does_not_exist_is_404(client, login, reviewing, name):
     login(reviewing.created_by)
     assert client.get(_url(name, reviewing, pk=987654)).status_code == 404
+
+
+def test_an_assigned_social_worker_posting_outcomes_is_told_it_is_not_theirs_to_decide(client, login, reviewer):
+    application = ApplicationFactory(site_visit=True, lifecycle__reviewer=reviewer)
+    unit = application.units.get()
+    login(reviewer)
+    response = client.post(
+        _url("outcomes", application),
+        {"outcomes-reasons": "Conforme", "outcomes-outcome_%d" % unit.pk: "eligible"},
+    )
+    assert response.status_code == 302
+    # Not "the state does not allow it": the state does, the role does not.
+    assert _messages(response) == ["Non hai i permessi per questa operazione su questa pratica."]
+    assert _status(application) == ApplicationStatus.SITE_VISIT
