@@ -252,3 +252,16 @@ def test_draft_delete_asks_for_confirmation_first(client, login, draft):
     assert response.status_code == 200
     assert response.context["application"] == draft
     assert Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_document_removed_from_the_attachments_page_goes_back_there(client, login):
+    application = ApplicationFactory(complete=True)
+    document = application.attachments.get(kind=AttachmentKind.ID_DOCUMENT)
+    login(application.created_by)
+    response = client.post(
+        reverse("applications:attachment_remove", kwargs={"ref": application.reference, "pk": document.pk})
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("applications:attachments", kwargs={"ref": application.reference})
+    assert _messages(response) == ["Documento eliminato dalla bozza."]
+    assert not application.attachments.filter(pk=document.pk).exists()
