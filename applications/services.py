@@ -120,15 +120,13 @@ def _prefill(application: Application, *, user: User, organisation: Organisation
     application_set_organisation(application=application, organisation=organisation, user=user)
 
 
-def application_set_organisation(*, application: Application, organisation: Organisation | None, user: User) -> None:
-    """Copy the organisation's record into the offerer fields (in memory; the caller saves)."""
-    if organisation is None:
-        application.organisation = None
-        application.offerer_type = PERSON_OFFERER
-        return
-    if not organisation.memberships.filter(user=user).exists():
+def application_set_organisation(*, application: Application, organisation: Organisation, user: User) -> None:
+    """Copy the organisation's record into the offerer fields (in memory; the caller saves).
+
+    Raises PermissionDenied unless ``user`` is a member of ``organisation``."""
+    membership = organisation.memberships.filter(user=user).first()
+    if membership is None:
         raise PermissionDenied
-    membership = organisation.memberships.get(user=user)
     application.organisation = organisation
     application.offerer_type = organisation.type
     application.offerer_name = organisation.name

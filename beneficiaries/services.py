@@ -97,10 +97,12 @@ def household_refer(*, by: User, members: list[dict], preferred_comuni=(), **fie
     seen = set()
     for data in members:
         member = Member(household=household, **data)
-        member.full_clean()
-        if member.tax_code in seen:
+        # Before full_clean(), whose uniqueness check would answer first with Django's generic message.
+        code = (member.tax_code or "").strip().upper()
+        if code and code in seen:
             raise ValidationError(_("Lo stesso codice fiscale compare due volte nel nucleo."))
-        seen.add(member.tax_code)
+        seen.add(code)
+        member.full_clean()
         member.save()
     plan = SupportPlan.objects.create(household=household)
     audit.record(target=household, verb="household.referred", by=by, data={"members": len(members), "plan": plan.pk})

@@ -271,11 +271,15 @@ def outcomes(request, ref):
         user=request.user,
     )
     if form is None:
-        messages.error(
-            request,
-            _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
-            % {"state": application.get_status_display()},
-        )
+        if not rules.has_perm("applications.decide", request.user, application):
+            # The assigned social worker proposes; the state is not what stops them.
+            messages.error(request, _("Non hai i permessi per questa operazione su questa pratica."))
+        else:
+            messages.error(
+                request,
+                _("Operazione non consentita: la manifestazione è nello stato «%(state)s».")
+                % {"state": application.get_status_display()},
+            )
         return redirect(application_url(application))
     return _run(
         request,
