@@ -106,6 +106,8 @@ audit: venv
 PARALLEL_LEGS ?= 1
 PYTEST_ARGS ?=
 PYTEST_COV = --cov --cov-report= --cov-fail-under=0
+# The slowest tests of each leg, printed at its end: where the suite spends its time.
+PYTEST_SLOWEST = --durations=15
 COVERAGE = COVERAGE_FILE=test-artifacts/.coverage $(VENV)/bin/coverage
 test: system-deps browser-deps services venv messages static lint
 	$(MANAGE) makemigrations --check --dry-run -v 1
@@ -133,13 +135,13 @@ coverage-report:
 test-sqlite:
 	@echo "== Test suite on SQLite =="
 	@mkdir -p test-artifacts
-	env -u DATABASE_URL TEST_LEG=sqlite REDIS_TEST_URL=$(REDIS_URL)/15 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_ARGS)
+	env -u DATABASE_URL TEST_LEG=sqlite REDIS_TEST_URL=$(REDIS_URL)/15 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
 
 ## A fresh PostgreSQL database per run (pytest-django creates test_<name> and drops it).
 test-postgres:
 	@echo "== Test suite on PostgreSQL =="
 	@mkdir -p test-artifacts
-	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/14 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_ARGS)
+	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/14 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
 
 ## Mutation testing of the critical modules (pyproject.toml [tool.mutmut]; not part of `make test`):
 ## SQLite, one mutant at a time on a reused test database, stopped after MUTATION_MINUTES; then

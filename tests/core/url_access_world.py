@@ -197,6 +197,8 @@ def build_beneficiaries(users: dict, ets_organisation, application) -> dict:
             "erase",
             "reads",
             "export",
+            "export_pdf",
+            "project_link",
         )
     }
     by_name["beneficiaries:plan_transition"] = {"pk": str(household.pk), "name": "start_assessment"}
