@@ -169,3 +169,14 @@ def test_a_proposal_not_ranked_cannot_become_a_project(login):
 def test_unknown_export_kind_is_a_404(login):
     client = login(UserFactory(staff=True))
     assert client.get(reverse("projects:export", kwargs={"kind": "passwords", "fmt": "csv"})).status_code == 404
+
+
+def test_a_double_click_on_create_project_gives_one_project_and_a_message(login):
+    call, first, _second, _seats = ranked_call()
+    client = login(call.staff)
+    url = reverse("projects:project_create", kwargs={"pk": first.pk})
+    assert client.post(url).status_code == 302
+    response = client.post(url)
+    assert response.status_code == 302 and response.url == reverse("projects:call_manage", kwargs={"pk": call.pk})
+    assert "Questa proposta ha già un progetto definitivo." in _messages(response)
+    assert type(fresh(first).final_project).objects.filter(proposal=first).count() == 1
