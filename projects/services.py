@@ -1000,8 +1000,11 @@ def _lines_from_proposal(proposal: Proposal) -> list[dict]:
 def project_create(*, proposal: Proposal, by: User, title: str = "") -> FinalProject:
     """The final project of a ranked proposal, version 1 copied from the proposal."""
     _require(by, "projects.manage_call", proposal.call)
+    proposal = workflow.lock(proposal)  # a double click must not reach the unique constraint (a 500)
     if proposal.status != ProposalStatus.RANKED:
         raise ValidationError(_("Solo una proposta in graduatoria diventa un progetto definitivo."))
+    if FinalProject.objects.filter(proposal=proposal).exists():
+        raise ValidationError(_("Questa proposta ha già un progetto definitivo."))
     project = FinalProject.objects.create(call=proposal.call, proposal=proposal, title=title or proposal.title)
     FinalProjectVersion.objects.create(
         project=project, number=1, lines=_lines_from_proposal(proposal), note=_("Dalla proposta"), created_by=by
