@@ -150,8 +150,7 @@ def main() -> int:
 
     def ranked():
         needs, queryset = matching.units_for(household=household)
-        rows = list(queryset[:25])
-        return [matching.unit_assessment(household=household, entry=e, needs=needs) for e in rows]
+        return matching.page_assessments(needs=needs, entries=queryset[:25])
 
     def bare():
         return list(RegistryEntry.objects.filter(is_available=True).select_related("unit", "comune")[:25])

@@ -3,14 +3,15 @@
 Hard rules (a unit that fails one does not fit): availability in the programme, beds for every
 member, the surface-per-occupant rule of ``properties.fitness``, step-free access when a member
 needs it. Soft rules (they rank): the household's preferred comuni, rent within its means,
-available soon, a target matching the household. Ranking and the hard rules run in the
-database (one indexed query and a page of rows); the reasons are written for the page's rows.
+available soon, a target matching the household. The hard rules and the ranking run in the
+database on the registry's own rows (``ranked_units``); a page keeps their ids, then reads those
+rows with their unit and comune and writes their reasons (``page_assessments``).
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from housingmix.core.numbers import euro
 from properties.fitness import required_surface
 from properties.models import PROPOSABLE, RegistryEntry, Target
 
-from .models import Household, HousingSituation
+from .models import Household, HousingSituation, adult_born_by
 
 # A unit available later than this is still listed, but ranked lower.
 SOON_DAYS = 90
@@ -59,38 +60,65 @@ class Needs:
     comuni: frozenset[int]
     budget: object
     targets: frozenset[str]
+    soon: date  # available by this day counts as soon
+
+
+def _people_and_comuni(household: Household) -> tuple[list[tuple], set[int]]:
+    """Each member's (birth date, step-free need, whether a disability is recorded) and the
+    preferred comuni: what the household page already loaded (``selectors.household_get``
+    prefetches both), else one query. That query asks the database only whether a disability is
+    recorded (an empty column): the description is not read, nor decrypted."""
+    loaded = getattr(household, "_prefetched_objects_cache", {})
+    if "members" in loaded and "preferred_comuni" in loaded:
+        people = [(m.birth_date, m.needs_step_free, bool(m.disability)) for m in household.members.all()]
+        return people, {c.pk for c in household.preferred_comuni.all()}
+    # One row per member and preferred comune (a household has a few of each).
+    recorded = Case(When(members__disability="", then=Value(False)), default=Value(True), output_field=BooleanField())
+    rows = (
+        Household.objects.filter(pk=household.pk)
+        .order_by()
+        .values_list("members__pk", "members__birth_date", "members__needs_step_free", recorded, "preferred_comuni")
+    )
+    people, comuni = {}, set()
+    for member, born, step_free, disability, comune_id in rows:
+        if member is not None:
+            people[member] = (born, step_free, disability)
+        if comune_id is not None:
+            comuni.add(comune_id)
+    return list(people.values()), comuni
 
 
 def household_needs(household: Household) -> Needs:
-    members = list(household.members.all())
+    people, comuni = _people_and_comuni(household)
     today = timezone.localdate()
-    adults = [m for m in members if not m.is_minor]
+    adult_by = adult_born_by(today)
+    adults = [born for born, _step_free, _disability in people if born <= adult_by]
     targets = {Target.ANY}
-    if len(adults) < len(members):
+    if len(adults) < len(people):
         targets.add(Target.FAMILIES)
-    if len(members) == 1:
+    if len(people) == 1:
         targets.add(Target.SINGLES)
-    if members and all((today - m.birth_date).days >= 65 * 365 for m in members):
+    if people and all((today - born).days >= 65 * 365 for born, _step_free, _disability in people):
         targets.add(Target.ELDERLY)
     if household.housing_situation == HousingSituation.VIOLENCE:
         targets.add(Target.WOMEN_VIOLENCE)
     if household.housing_situation == HousingSituation.LEAVING_CARE:
         targets.add(Target.CARE_LEAVERS)
-    if any(m.disability for m in members):
+    if any(disability for _born, _step_free, disability in people):
         targets.add(Target.DISABILITY)
-    comuni = {c.pk for c in household.preferred_comuni.all()} or {household.comune_id}
     return Needs(
-        occupants=len(members),
-        required_m2=required_surface(len(members)),
-        step_free=any(m.needs_step_free for m in members),
-        comuni=frozenset(comuni),
+        occupants=len(people),
+        required_m2=required_surface(len(people)),
+        step_free=any(step_free for _born, step_free, _disability in people),
+        comuni=frozenset(comuni or {household.comune_id}),
         budget=household.monthly_budget,
         targets=frozenset(targets),
+        soon=today + timedelta(days=SOON_DAYS),
     )
 
 
 def _fits_q(needs: Needs) -> Q:
-    q = Q(is_available=True, availability__in=PROPOSABLE, beds__gte=needs.occupants, surface_m2__gte=needs.required_m2)
+    q = Q(availability__in=PROPOSABLE, beds__gte=needs.occupants, surface_m2__gte=needs.required_m2)
     if needs.step_free:
         q &= Q(step_free=True)
     return q
@@ -99,145 +127,120 @@ def _fits_q(needs: Needs) -> Q:
 def ranked_units(*, needs: Needs, fitting_only: bool = True) -> QuerySet[RegistryEntry]:
     """The registry ranked for ``needs``: fitting first, then by soft points, then soonest.
 
-    Each row is annotated with ``fits`` and ``points``; with ``fitting_only`` the rest is left out.
+    Rows are annotated with ``points``; with ``fitting_only`` the rest is left out, without it
+    rows are also annotated with ``fits`` (false as well when a hard rule lacks its data).
+    The registry's own rows only: ``page_assessments`` reads a page's units and comuni.
     """
-    soon = timezone.localdate() + timedelta(days=SOON_DAYS)
     point = lambda q: Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())  # noqa: E731
     rent_ok = Q(monthly_rent__isnull=True)
     if needs.budget is not None:
         rent_ok |= Q(monthly_rent__lte=needs.budget)
-    # The unit and the comune are fetched for the page's rows only (prefetch runs after the slice):
-    # joined before the sort, PostgreSQL hashed every fitting unit's row to keep twenty-five.
-    queryset = RegistryEntry.objects.prefetch_related("unit", "comune").filter(is_available=True)
-    if fitting_only:
-        queryset = queryset.filter(_fits_q(needs))
-    queryset = queryset.annotate(
-        fits=ExpressionWrapper(_fits_q(needs), output_field=BooleanField()),
-        points=point(Q(comune_id__in=needs.comuni))
+    points = (
+        point(Q(comune_id__in=needs.comuni))
         + point(rent_ok)
-        + point(Q(available_from__isnull=True) | Q(available_from__lte=soon)),
+        + point(Q(available_from__isnull=True) | Q(available_from__lte=needs.soon))
     )
     order = [F("points").desc(), "available_from", "pk"]
-    # Every row fits when only fitting rows are kept: sorting on it would be work for nothing.
-    return queryset.order_by(*order) if fitting_only else queryset.order_by(F("fits").desc(), *order)
+    queryset = RegistryEntry.objects.filter(is_available=True)
+    if fitting_only:
+        # Every row fits: no ``fits`` to compute, nor to sort on.
+        return queryset.filter(_fits_q(needs)).annotate(points=points).order_by(*order)
+    # A missing bed count or surface makes the rule unknown (NULL in SQL), which PostgreSQL
+    # sorted before the fitting units: an unknown is not a fit.
+    fits = Case(When(_fits_q(needs), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return queryset.annotate(fits=fits, points=points).order_by(F("fits").desc(), *order)
+
+
+def page_assessments(*, needs: Needs, entries: QuerySet[RegistryEntry]) -> list[Assessment]:
+    """The assessments of one page of ``ranked_units`` (its slice), in its order.
+
+    The sort keeps the page's ids only; then its rows are read by primary key with their unit and
+    comune (joined before the sort, PostgreSQL joined every fitting unit to keep twenty-five),
+    and only they get their reasons.
+    """
+    ids = list(entries.values_list("pk", flat=True))
+    rows = RegistryEntry.objects.select_related("unit", "comune").order_by().in_bulk(ids)
+    texts = _Texts(needs)
+    return [_assess(rows[pk], needs, texts) for pk in ids if pk in rows]  # a row deleted meanwhile is left out
+
+
+class _Texts:
+    """The reasons' sentences, translated once for a whole page instead of once per unit and rule."""
+
+    def __init__(self, needs: Needs):
+        self.available = _("Alloggio disponibile per un abbinamento.")
+        self.unavailable = _("Alloggio non disponibile: %(state)s.")
+        self.no_beds = _("Posti letto non indicati.")
+        self.beds = _("%(beds)s posti letto per %(people)s persone.")
+        self.no_surface = _("Superficie non indicata.")
+        self.surface = _("%(surface)s m² per %(people)s persone: ne servono almeno %(required)s.")
+        self.step_free = _("Accesso senza barriere architettoniche richiesto: presente.")
+        self.no_step_free = _("Accesso senza barriere architettoniche richiesto: assente.")
+        self.in_comune = _("Nel comune preferito dal nucleo (%(comune)s).")
+        self.out_of_comune = _("Fuori dai comuni preferiti (%(comune)s).")
+        self.no_rent = _("Nessun canone (comodato, concessione o ospitalità).")
+        self.rent_unknown = _("Canone %(rent)s: sostenibilità non indicata.")
+        self.rent_within = _("Canone %(rent)s entro la quota sostenibile di %(budget)s.")
+        self.rent_over = _("Canone %(rent)s oltre la quota sostenibile di %(budget)s.")
+        self.soon = _("Disponibile subito o entro tre mesi.")
+        self.later = _("Disponibile solo dal %(date)s.")
+        self.target = _("Destinatari indicati dal proprietario compatibili con il nucleo.")
+        self.other_target = _("Il proprietario preferisce altri destinatari.")
+        self.budget = euro(needs.budget) if needs.budget is not None else ""
 
 
 def unit_assessment(*, household: Household, entry: RegistryEntry, needs: Needs | None = None) -> Assessment:
     """Every rule for one unit, with the sentence that explains it."""
     needs = needs or household_needs(household)
+    return _assess(entry, needs, _Texts(needs))
+
+
+def _assess(entry: RegistryEntry, needs: Needs, texts: _Texts) -> Assessment:
     reasons = []
     proposable = entry.is_available and entry.availability in PROPOSABLE
-    reasons.append(
-        Reason(
-            "availability",
-            proposable,
-            True,
-            _("Alloggio disponibile per un abbinamento.")
-            if proposable
-            else _("Alloggio non disponibile: %(state)s.") % {"state": entry.get_availability_display()},
-        )
-    )
+    text = texts.available if proposable else texts.unavailable % {"state": entry.get_availability_display()}
+    reasons.append(Reason("availability", proposable, True, text))
     if entry.beds is None:
-        reasons.append(Reason("beds", None, True, _("Posti letto non indicati.")))
+        reasons.append(Reason("beds", None, True, texts.no_beds))
     else:
-        ok = entry.beds >= needs.occupants
-        reasons.append(
-            Reason(
-                "beds",
-                ok,
-                True,
-                _("%(beds)s posti letto per %(people)s persone.") % {"beds": entry.beds, "people": needs.occupants},
-            )
-        )
+        text = texts.beds % {"beds": entry.beds, "people": needs.occupants}
+        reasons.append(Reason("beds", entry.beds >= needs.occupants, True, text))
     if entry.surface_m2 is None:
-        reasons.append(Reason("surface", None, True, _("Superficie non indicata.")))
+        reasons.append(Reason("surface", None, True, texts.no_surface))
     else:
-        ok = entry.surface_m2 >= needs.required_m2
-        reasons.append(
-            Reason(
-                "surface",
-                ok,
-                True,
-                _("%(surface)s m² per %(people)s persone: ne servono almeno %(required)s.")
-                % {"surface": entry.surface_m2, "people": needs.occupants, "required": needs.required_m2},
-            )
-        )
+        text = texts.surface % {"surface": entry.surface_m2, "people": needs.occupants, "required": needs.required_m2}
+        reasons.append(Reason("surface", entry.surface_m2 >= needs.required_m2, True, text))
     if needs.step_free:
-        reasons.append(
-            Reason(
-                "step_free",
-                entry.step_free,
-                True,
-                _("Accesso senza barriere architettoniche richiesto: presente.")
-                if entry.step_free
-                else _("Accesso senza barriere architettoniche richiesto: assente."),
-            )
-        )
+        text = texts.step_free if entry.step_free else texts.no_step_free
+        reasons.append(Reason("step_free", entry.step_free, True, text))
     in_comune = entry.comune_id in needs.comuni
-    reasons.append(
-        Reason(
-            "comune",
-            in_comune,
-            False,
-            _("Nel comune preferito dal nucleo (%(comune)s).") % {"comune": entry.comune}
-            if in_comune
-            else _("Fuori dai comuni preferiti (%(comune)s).") % {"comune": entry.comune},
-        )
-    )
+    text = (texts.in_comune if in_comune else texts.out_of_comune) % {"comune": entry.comune}
+    reasons.append(Reason("comune", in_comune, False, text))
     if entry.monthly_rent is None:
-        reasons.append(Reason("rent", True, False, _("Nessun canone (comodato, concessione o ospitalità).")))
+        reasons.append(Reason("rent", True, False, texts.no_rent))
     elif needs.budget is None:
-        reasons.append(
-            Reason(
-                "rent",
-                None,
-                False,
-                _("Canone %(rent)s: sostenibilità non indicata.") % {"rent": euro(entry.monthly_rent)},
-            )
-        )
+        reasons.append(Reason("rent", None, False, texts.rent_unknown % {"rent": euro(entry.monthly_rent)}))
     else:
         ok = entry.monthly_rent <= needs.budget
-        reasons.append(
-            Reason(
-                "rent",
-                ok,
-                False,
-                _("Canone %(rent)s entro la quota sostenibile di %(budget)s.")
-                % {"rent": euro(entry.monthly_rent), "budget": euro(needs.budget)}
-                if ok
-                else _("Canone %(rent)s oltre la quota sostenibile di %(budget)s.")
-                % {"rent": euro(entry.monthly_rent), "budget": euro(needs.budget)},
-            )
-        )
-    soon = timezone.localdate() + timedelta(days=SOON_DAYS)
-    if entry.available_from is None or entry.available_from <= soon:
-        reasons.append(Reason("dates", True, False, _("Disponibile subito o entro tre mesi.")))
+        text = (texts.rent_within if ok else texts.rent_over) % {
+            "rent": euro(entry.monthly_rent),
+            "budget": texts.budget,
+        }
+        reasons.append(Reason("rent", ok, False, text))
+    if entry.available_from is None or entry.available_from <= needs.soon:
+        reasons.append(Reason("dates", True, False, texts.soon))
     else:
-        reasons.append(
-            Reason(
-                "dates",
-                False,
-                False,
-                _("Disponibile solo dal %(date)s.") % {"date": entry.available_from.strftime("%d/%m/%Y")},
-            )
-        )
+        text = texts.later % {"date": entry.available_from.strftime("%d/%m/%Y")}
+        reasons.append(Reason("dates", False, False, text))
     unit_targets = set(entry.unit.targets or [])
     if unit_targets:
         shared = unit_targets & needs.targets
-        reasons.append(
-            Reason(
-                "target",
-                bool(shared),
-                False,
-                _("Destinatari indicati dal proprietario compatibili con il nucleo.")
-                if shared
-                else _("Il proprietario preferisce altri destinatari."),
-            )
-        )
+        text = texts.target if shared else texts.other_target
+        reasons.append(Reason("target", bool(shared), False, text))
     return Assessment(entry=entry, reasons=reasons)
 
 
 def units_for(*, household: Household, fitting_only: bool = True) -> tuple[Needs, QuerySet[RegistryEntry]]:
-    """The needs of ``household`` and the ranked registry for them (paginate, then assess)."""
+    """The needs of ``household`` and the ranked registry for them (paginate, then ``page_assessments``)."""
     needs = household_needs(household)
     return needs, ranked_units(needs=needs, fitting_only=fitting_only)

@@ -162,6 +162,11 @@ class Household(TimeStampedModel):
         return self.closed_at is not None
 
 
+def adult_born_by(today: date) -> date:
+    """The latest birth date of someone who is of age on ``today``."""
+    return today - relativedelta(years=18)
+
+
 class Member(models.Model):
     household = models.ForeignKey(Household, verbose_name=_("nucleo"), on_delete=models.CASCADE, related_name="members")
     first_name = models.CharField(_("nome"), max_length=100)
@@ -202,8 +207,7 @@ class Member(models.Model):
 
     @property
     def is_minor(self) -> bool:
-        today = timezone.localdate()
-        return self.birth_date > today - relativedelta(years=18)
+        return self.birth_date > adult_born_by(timezone.localdate())
 
     @property
     def has_special_category(self) -> bool:

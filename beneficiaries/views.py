@@ -277,7 +277,7 @@ def units(request, pk: int):
     fitting_only = request.GET.get("tutti") != "1"
     needs, queryset = matching.units_for(household=household, fitting_only=fitting_only)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [matching.unit_assessment(household=household, entry=entry, needs=needs) for entry in page.object_list]
+    rows = matching.page_assessments(needs=needs, entries=page.object_list)
     selectors.household_read_record(household=household, user=request.user, parts=[selectors.PART_HOUSING])
     return render(
         request,
