@@ -4,8 +4,10 @@
 (migrates that database, seeds it, measures, prints a Markdown section for bench/RESULTS.md).
 
 - Matching for one household over 10,000 registry units: the ranked, rule-checked first page
-  (``matching.ranked_units`` + the reasons of its 25 rows) against the bare indexed query of the
-  same page (available units in their index order, no rules, no reasons). Goal: ratio <= 2.
+  (the household's needs read from the database, ``matching.ranked_units`` sliced to 25, those
+  rows with their unit and comune and their reasons: ``matching.page_assessments``) against the
+  bare indexed query of the same page (available units in their index order, no rules, no
+  reasons). Goal: ratio <= 2.
 - The households list page for staff at 100 and 10,000 households: queries constant, time
   ratio <= 1.5 (through the full middleware with the test client).
 
