@@ -108,6 +108,13 @@ PYTEST_ARGS ?=
 PYTEST_COV = --cov --cov-report= --cov-fail-under=0
 # The slowest tests of each leg, printed at its end: where the suite spends its time.
 PYTEST_SLOWEST = --durations=15
+# Worker processes per leg (pytest-xdist): a test waits on the database server, the browser or a
+# worker process much of its time, so four processes keep two cores busy. Tests are dealt one by
+# one in the order pytest-django sorts them (transactional tests, which empty the tables the data
+# migrations filled, after the others in each worker). PYTEST_WORKERS=0: one process per leg.
+# Each worker has its own test database and Redis database (REDIS_TEST_DBS).
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist load)
 COVERAGE = COVERAGE_FILE=test-artifacts/.coverage $(VENV)/bin/coverage
 test: system-deps browser-deps services venv messages static lint
 	$(MANAGE) makemigrations --check --dry-run -v 1
@@ -135,13 +142,13 @@ coverage-report:
 test-sqlite:
 	@echo "== Test suite on SQLite =="
 	@mkdir -p test-artifacts
-	env -u DATABASE_URL TEST_LEG=sqlite REDIS_TEST_URL=$(REDIS_URL)/15 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
+	env -u DATABASE_URL TEST_LEG=sqlite REDIS_TEST_URL=$(REDIS_URL)/15 REDIS_TEST_DBS=15,12 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_XDIST) $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
 
 ## A fresh PostgreSQL database per run (pytest-django creates test_<name> and drops it).
 test-postgres:
 	@echo "== Test suite on PostgreSQL =="
 	@mkdir -p test-artifacts
-	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/14 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
+	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/14 REDIS_TEST_DBS=14,11 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_XDIST) $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
 
 ## Mutation testing of the critical modules (pyproject.toml [tool.mutmut]; not part of `make test`):
 ## SQLite, one mutant at a time on a reused test database, stopped after MUTATION_MINUTES; then

@@ -11,7 +11,25 @@ DATABASE_FIXTURES = {
 }
 
 
+def _redis_database_per_worker():
+    """With pytest-xdist (``-n``), the worker processes of one leg each get a Redis database of
+    their own from REDIS_TEST_DBS (one number per worker, e.g. ``15,12``): tests flush theirs (the
+    outage tests' cache) and must not empty the queue another worker's Celery test is reading."""
+    import os
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    databases = [db for db in os.environ.get("REDIS_TEST_DBS", "").split(",") if db.strip()]
+    if not (worker.startswith("gw") and databases):
+        return
+    index = int(worker[2:])
+    if index >= len(databases):
+        raise pytest.UsageError("REDIS_TEST_DBS names %d databases for worker %s" % (len(databases), worker))
+    base = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15").rsplit("/", 1)[0]
+    os.environ["REDIS_TEST_URL"] = "%s/%s" % (base, databases[index].strip())
+
+
 def pytest_configure(config):
+    _redis_database_per_worker()
     # The SQLite test database and the screenshots live here (see settings: TEST NAME).
     (Path(__file__).parent / "test-artifacts").mkdir(exist_ok=True)
     from django.conf import settings
