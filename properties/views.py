@@ -1,5 +1,6 @@
 """The unit registry for Ambito staff: list with filters, detail, export."""
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,7 +18,9 @@ PAGE_SIZE = 25
 
 
 def _staff(request) -> None:
-    if not request.user.has_perm("properties.view_registry"):
+    # The rule itself, not user.has_perm(): that asks the model backends first (axes, allauth),
+    # two queries for the user's and the groups' permissions on every page, before the rule.
+    if not rules.has_perm("properties.view_registry", request.user):
         raise PermissionDenied
 
 

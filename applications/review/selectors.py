@@ -3,7 +3,7 @@ the dashboard figures. Scoped to who asks; querysets are built here, never in vi
 
 import rules
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from ..models import (
     UnitOutcome,
     VisitCheckItem,
 )
-from .filters import ReviewQueueFilter, overdue_requests
+from .filters import ReviewQueueFilter, is_overdue
 
 
 def reviewer_choices() -> QuerySet[User]:
@@ -87,7 +87,7 @@ def review_queue_base(*, user: User) -> QuerySet[Application]:
             "assigned_to__last_name",
             "assigned_to__email",
         )
-        .annotate(is_overdue=Exists(overdue_requests()))
+        .annotate(is_overdue=is_overdue())
         .prefetch_related(Prefetch("units", queryset=units.order_by("position", "pk"), to_attr="unit_list"))
         .order_by("-submitted_at", "-pk")
     )
