@@ -59,3 +59,22 @@ def test_each_language_and_each_user_get_their_own_header(client):
 def test_the_rating_band_posts_the_page_it_is_on(client):
     for name in ("notices:list", "home"):
         assert '<input type="hidden" name="page" value="%s">' % reverse(name) in _page(client, name)
+
+
+def test_a_notice_faq_shows_every_change_of_its_entries_and_topics(client):
+    from housingmix.notices.models import FaqEntry, FaqTopic
+    from tests.notices.factories import FaqEntryFactory, NoticeFactory
+
+    notice = NoticeFactory(published=True)
+    entry = FaqEntryFactory(notice=notice, is_published=True, answer="Prima risposta.")
+    client.force_login(UserFactory())  # no whole-page cache: only the FAQ piece could be stale
+    url = reverse("notices:detail", kwargs={"slug": notice.slug})
+    assert "Prima risposta." in client.get(url).content.decode()
+    # Without save(): no signal, no new date; the piece's key is what it shows.
+    FaqEntry.objects.filter(pk=entry.pk).update(answer="Risposta corretta.")
+    FaqTopic.objects.filter(pk=entry.topic_id).update(name="Requisiti di accesso")
+    page = client.get(url).content.decode()
+    assert "Risposta corretta." in page and "Prima risposta." not in page
+    assert "Requisiti di accesso" in page
+    FaqEntry.objects.filter(pk=entry.pk).update(is_published=False)
+    assert "Risposta corretta." not in client.get(url).content.decode()
