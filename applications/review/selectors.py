@@ -3,7 +3,8 @@ the dashboard figures. Scoped to who asks; querysets are built here, never in vi
 
 import rules
 from django.contrib.auth.models import Group
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from housingmix.territory.models import Comune
 from properties.fitness import unit_fit
 from properties.models import HousingUnit
 
+from .. import rules as application_rules
 from ..models import (
     OPEN_REVIEW_STATUSES,
     Application,
@@ -100,21 +102,37 @@ def review_queue_filterset(*, user: User, data) -> ReviewQueueFilter:
 
 def review_application_get(*, user: User, reference) -> Application | None:
     """The manifestation if ``user`` may review it, else None (the view answers 404)."""
-    application = (
-        Application.objects.select_related("notice", "protocol", "assigned_to", "created_by", "organisation")
-        .filter(reference=reference)
-        .exclude(status=ApplicationStatus.DRAFT)
-        .first()
-    )
+    queryset = Application.objects.select_related("notice", "protocol", "assigned_to", "created_by", "organisation")
+    if user.is_authenticated:
+        # The reader's stake in it (every rule of the page asks) in the same query.
+        queryset = queryset.annotate(reader_stake=application_rules.stake_exists(user.pk))
+    application = queryset.filter(reference=reference).exclude(status=ApplicationStatus.DRAFT).first()
+    if application is not None and user.is_authenticated:
+        application_rules.stake_remember(user, application, application.reader_stake)
     if application is None or not rules.has_perm("applications.review_record", user, application):
         return None
     return application
 
 
+def _latest_outcome():
+    """The latest outcome of the outer unit, in its manifestation's acts, as one JSON object (a
+    column of the units' query; its fields are what ``unit_outcomes_current`` would give)."""
+    return Subquery(
+        UnitOutcome.objects.filter(unit=OuterRef("pk"), decision__application=OuterRef("application_id"))
+        .order_by("-decision__decided_at", "-decision__pk")
+        .values(
+            data=JSONObject(pk="pk", decision_id="decision_id", outcome="outcome", reasons="reasons", carried="carried")
+        )[:1],
+        output_field=JSONField(),
+    )
+
+
 def review_units(*, application: Application) -> list[HousingUnit]:
-    """Units with comune, checklist rows (``checks`` by item) and the fit rule computed."""
+    """Units with comune, checklist rows (``checks`` by item), their latest outcome
+    (``current_outcome``, read with the units) and the fit rule computed."""
     units = list(
         application.units.select_related("comune")
+        .annotate(latest_outcome=_latest_outcome())
         .prefetch_related(
             Prefetch(
                 "review_checks",
@@ -126,9 +144,9 @@ def review_units(*, application: Application) -> list[HousingUnit]:
         )
         .order_by("position", "pk")
     )
-    outcomes = unit_outcomes_current(application)
     for unit in units:
-        unit.current_outcome = outcomes.get(unit.pk)
+        data = unit.latest_outcome
+        unit.current_outcome = UnitOutcome(unit_id=unit.pk, **data) if data else None
         unit.checks = {c.item: c for c in unit.check_list}
         unit.fit = unit_fit(unit)
         unit.checklist = [(value, label, unit.checks.get(value)) for value, label in CheckItem.choices]
