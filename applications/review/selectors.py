@@ -64,15 +64,17 @@ def reviewer_choice_list() -> list[tuple[int, str]]:
     return REVIEWER_CHOICES.get()
 
 
-def review_queue_base(*, user: User) -> QuerySet[Application]:
-    """Submitted manifestations ``user`` reviews (staff: all; social worker: assigned to them)."""
+def review_queue_base(*, user: User, with_units: bool = True) -> QuerySet[Application]:
+    """Submitted manifestations ``user`` reviews (staff: all; social worker: assigned to them);
+    ``with_units``: each with its units and their comune (``unit_list``, for the export; the page
+    needs only the comuni's names, see ``queue_comune_names``)."""
     queryset = Application.objects.exclude(status=ApplicationStatus.DRAFT)
     if not rules.has_perm("applications.view_review_dashboard", user):
         queryset = queryset.filter(assigned_to=user)
     units = HousingUnit.objects.select_related("comune").only(
         "pk", "application_id", "comune__name", "availability_form", "position"
     )
-    return (
+    queryset = (
         queryset.select_related("notice", "protocol", "assigned_to")
         .only(
             "pk",
@@ -90,14 +92,36 @@ def review_queue_base(*, user: User) -> QuerySet[Application]:
             "assigned_to__email",
         )
         .annotate(is_overdue=is_overdue())
-        .prefetch_related(Prefetch("units", queryset=units.order_by("position", "pk"), to_attr="unit_list"))
         .order_by("-submitted_at", "-pk")
+    )
+    if with_units:
+        queryset = queryset.prefetch_related(
+            Prefetch("units", queryset=units.order_by("position", "pk"), to_attr="unit_list")
+        )
+    return queryset
+
+
+def review_queue_filterset(*, user: User, data, with_units: bool = True) -> ReviewQueueFilter:
+    """The review queue with the django-filter FilterSet of the request applied (``.qs``)."""
+    return ReviewQueueFilter(
+        data=data, queryset=review_queue_base(user=user, with_units=with_units), reviewers=reviewer_choices()
     )
 
 
-def review_queue_filterset(*, user: User, data) -> ReviewQueueFilter:
-    """The review queue with the django-filter FilterSet of the request applied (``.qs``)."""
-    return ReviewQueueFilter(data=data, queryset=review_queue_base(user=user), reviewers=reviewer_choices())
+def queue_comune_names(application_ids) -> dict[int, list[str]]:
+    """The comuni of each manifestation's units, each once, in the units' order: what
+    ``Application.comune_names`` gives, for a page of the queue in one query of two columns."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        HousingUnit.objects.filter(application_id__in=application_ids, comune__isnull=False)
+        .order_by("application_id", "position", "pk")
+        .values_list("application_id", "comune__name")
+    )
+    for application_id, name in rows:
+        found = names.setdefault(application_id, [])
+        if name not in found:
+            found.append(name)
+    return names
 
 
 def review_application_get(*, user: User, reference) -> Application | None:

@@ -16,6 +16,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,22 +79,32 @@ def _detail_url_maker():
 
 
 def _queue_rows(page) -> None:
-    """Evaluate the page once, here, and give each row its labels and link: the template reads
-    attributes instead of rebuilding the choices (get_FOO_display) and reversing per row."""
+    """Evaluate the page once, here, and give each row its labels, texts and link: the template
+    prints attributes instead of rebuilding the choices (get_FOO_display), reversing, formatting
+    dates and numbers and truncating per row. The texts are what the template's filters gave."""
     statuses = {value: str(label) for value, label in ApplicationStatus.choices}
     offerer_types = {value: str(label) for value, label in OFFERER_TYPE_CHOICES}
     detail_url = _detail_url_maker()
+    titles: dict[int, str] = {}
     page.object_list = list(page.object_list)
+    comuni = review_selectors.queue_comune_names([row.pk for row in page.object_list])
     for row in page.object_list:
         row.status_label = statuses.get(row.status, row.status)
         row.offerer_type_label = offerer_types.get(row.offerer_type, row.offerer_type)
         row.detail_url = detail_url(row.reference)
+        row.protocol_label = "%07d/%d" % (row.protocol.number, row.protocol.year) if row.protocol_id else ""
+        row.submitted_label = date_format(localtime(row.submitted_at), "d/m/Y") if row.submitted_at else ""
+        if row.notice_id not in titles:
+            titles[row.notice_id] = Truncator(row.notice.title).chars(60)
+        row.notice_label = titles[row.notice_id]
+        row.comuni_label = ", ".join(comuni.get(row.pk, ()))
+        row.reviewer_label = (row.assigned_to.get_full_name() or row.assigned_to.email) if row.assigned_to_id else ""
 
 
 @login_required
 def queue(request):
     _workspace(request)
-    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None)
+    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None, with_units=False)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _queue_rows(page)
     return render(
