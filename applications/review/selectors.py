@@ -126,7 +126,9 @@ def queue_comune_names(application_ids) -> dict[int, list[str]]:
 
 def review_application_get(*, user: User, reference) -> Application | None:
     """The manifestation if ``user`` may review it, else None (the view answers 404)."""
-    queryset = Application.objects.select_related("notice", "protocol", "assigned_to", "created_by", "organisation")
+    # What the page shows with the record; the author and the body (read by the acts' services,
+    # which lock and read the record again) would double the columns and the planning of the join.
+    queryset = Application.objects.select_related("notice", "protocol", "assigned_to")
     if user.is_authenticated:
         # The reader's stake in it (every rule of the page asks) in the same query.
         queryset = queryset.annotate(reader_stake=application_rules.stake_exists(user.pk))
