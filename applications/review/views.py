@@ -26,7 +26,14 @@ from housingmix.core import charts, workflow
 from housingmix.core.exports import views as export_views
 from housingmix.core.files import private_file_response
 
-from ..models import OFFERER_TYPE_CHOICES, OPEN_REVIEW_STATUSES, ApplicationStatus, UnitOutcomeKind
+from ..models import (
+    OFFERER_TYPE_CHOICES,
+    OPEN_REVIEW_STATUSES,
+    ApplicationStatus,
+    AttachmentKind,
+    CheckOutcome,
+    UnitOutcomeKind,
+)
 from ..selectors import application_get_for_user
 from ..services import communication_mark_read
 from . import selectors as review_selectors
@@ -134,6 +141,33 @@ def export_list(request):
 
 
 export_download = export_views.export_download
+
+
+def _attachment_url_maker(application):
+    """``pk -> URL of the attachment's download`` with one reverse() per page, not one per file."""
+    template = reverse("review:attachment", kwargs={"ref": application.reference, "pk": _SAMPLE_PK})
+    return lambda pk: template.replace("/%d/" % _SAMPLE_PK, "/%d/" % pk)
+
+
+_SAMPLE_PK = 999999999
+
+
+def _detail_rows(context) -> None:
+    """The labels and links of the page's lists, built once here: the template prints them
+    instead of calling get_FOO_display (which rebuilds its choices each time), reversing a URL
+    for every file and looking a missing check's fields up (a failed lookup raises inside the
+    template engine) for every row of every checklist."""
+    kinds = {value: str(label) for value, label in AttachmentKind.choices}
+    outcomes = {value: str(label) for value, label in CheckOutcome.choices}
+    attachment_url = _attachment_url_maker(context["application"])
+    for attachment in context["attachments"]:
+        attachment.kind_label = kinds.get(attachment.kind, attachment.kind)
+        attachment.download_url = attachment_url(attachment.pk)
+    for unit in context["units"]:
+        unit.checklist_rows = [
+            (label, outcomes.get(check.outcome, check.outcome) if check else "", check.note if check else "")
+            for _value, label, check in unit.checklist
+        ]
 
 
 def _detail_context(request, application, **bound) -> dict:
@@ -252,6 +286,7 @@ def _detail_context(request, application, **bound) -> dict:
             for unit in units
         ],
     )
+    _detail_rows(context)
     return context
 
 
