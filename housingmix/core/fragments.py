@@ -8,6 +8,7 @@ with everything they show that can change in their key: the language and the Amb
 What varies per request (the user's menu and CSRF token, the current page's links) stays outside.
 
 The cache is the process's own: nothing in it is private, and a deploy starts empty processes.
+The Ambito the chrome shows is kept there too (core/context_processors.py), for five minutes.
 It is emptied when a setting changes (tests override URLs, static storage, the accessibility
 statement), so a piece rendered under other settings is never served.
 """
@@ -16,6 +17,11 @@ from django.core.cache import caches
 from django.core.signals import setting_changed
 
 ALIAS = "fragments"
+
+
+def local_cache():
+    """The process's own cache: the chrome's pieces and the Ambito they show on every page."""
+    return caches[ALIAS]
 
 
 def clear(**kwargs) -> None:
