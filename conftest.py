@@ -131,7 +131,10 @@ def _media_root(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from housingmix.core import fragments
+
     cache.clear()
+    fragments.clear()
     yield
     cache.clear()
 

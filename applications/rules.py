@@ -4,7 +4,10 @@ Each predicate is a plain function wrapped by ``rules.predicate`` (not decorated
 mutation testing (`make mutation`) reaches its body."""
 
 import rules
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 
+from housingmix.accounts.models import Membership
 from housingmix.accounts.rules import is_ambito_staff
 
 
@@ -31,18 +34,44 @@ def _has_stake_in(user, application):
         return True
     if not user.is_authenticated or application is None:
         return False
-    codes = {code.upper() for code in (application.offerer_tax_code, application.signatory_tax_code) if code}
+    codes = _stake_codes(application)
     if not codes:
         return False
     if (user.tax_code or "").upper() in codes:
         return True
     # Asked by several rules on one page: the answer is kept on the manifestation for this user
-    # and these codes (a page costs one query, not one per rule).
+    # and these codes (a page costs one query, not one per rule; none when the selector read it
+    # with the record, see stake_remember).
     memo = application.__dict__.setdefault("_stake_memo", {})
     key = (user.pk, frozenset(codes))
     if key not in memo:
         memo[key] = user.memberships.filter(organisation__tax_code__in=codes).exists()
     return memo[key]
+
+
+def _stake_codes(application) -> set[str]:
+    return {code.upper() for code in (application.offerer_tax_code, application.signatory_tax_code) if code}
+
+
+def stake_exists(user_pk: int):
+    """As an annotation of a manifestation queryset: whether user ``user_pk`` belongs to a body
+    whose codice fiscale is the offerer's or the signatory's (what ``_has_stake_in`` asks of the
+    memberships), read in the same query as the record."""
+    return Exists(
+        Membership.objects.filter(user_id=user_pk)
+        .filter(
+            Q(organisation__tax_code=Upper(OuterRef("offerer_tax_code")))
+            | Q(organisation__tax_code=Upper(OuterRef("signatory_tax_code")))
+        )
+        .exclude(organisation__tax_code="")
+    )
+
+
+def stake_remember(user, application, found: bool) -> None:
+    """Keep ``found`` (a ``stake_exists`` annotation) as the memberships' answer for ``user``."""
+    codes = _stake_codes(application)
+    if codes:
+        application.__dict__.setdefault("_stake_memo", {})[(user.pk, frozenset(codes))] = bool(found)
 
 
 has_stake_in = rules.predicate(_has_stake_in, name="has_stake_in")

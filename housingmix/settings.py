@@ -147,11 +147,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 REDIS_CACHE_URL = env("REDIS_CACHE_URL", default="")
+# The page chrome's rendered pieces (housingmix/core/fragments.py), per process in any setup: they
+# hold nothing private and their keys carry what they show (language, the Ambito's contacts).
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 
 def redis_cache(url: str) -> dict:
     """CACHES for a Redis at ``url``; the outage tests build theirs with it too."""
     return {
+        "fragments": FRAGMENT_CACHE,
         "default": {
             # django-redis whose add() fails open on an outage (see housingmix/core/cache.py).
             "BACKEND": "housingmix.core.cache.PortalRedisCache",
@@ -163,7 +172,7 @@ def redis_cache(url: str) -> dict:
                 "SOCKET_TIMEOUT": 1,
             },
             "KEY_PREFIX": "housingmix",
-        }
+        },
     }
 
 
@@ -171,7 +180,7 @@ if REDIS_CACHE_URL:
     CACHES = redis_cache(REDIS_CACHE_URL)
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "fragments": FRAGMENT_CACHE}
 # Sessions: read from the cache (no query on a hit) when the cache is shared by every worker,
 # i.e. Redis; written to the database as well, so a Redis outage (IGNORE_EXCEPTIONS) falls back
 # to the database and logs nobody out. A per-process LocMem cache cannot hold them: a session

@@ -2,7 +2,7 @@
 
 import django_filters
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,11 +45,23 @@ REVIEW_STATUS_CHOICES = [(v, label) for v, label in ApplicationStatus.choices if
 
 
 def overdue_requests():
+    """The open requests past their deadline of the outer manifestation (``OuterRef("pk")``);
+    they count only while it waits for the integration: see ``is_overdue``."""
     return InfoRequest.objects.filter(
         application=OuterRef("pk"),
-        application__status="info_requested",
         closed_at__isnull=True,
         deadline__lt=timezone.localdate(),
+    )
+
+
+def is_overdue():
+    """True for a manifestation waiting for an integration whose deadline has passed.
+
+    The state is the outer row's own column, not a join inside the subquery: with the join,
+    PostgreSQL builds the whole set of overdue requests for every page of the queue (a hashed
+    subplan, milliseconds at 10,000 manifestations) instead of one index lookup per row."""
+    return ExpressionWrapper(
+        Q(status=ApplicationStatus.INFO_REQUESTED) & Exists(overdue_requests()), output_field=BooleanField()
     )
 
 
@@ -115,4 +127,6 @@ class ReviewQueueFilter(django_filters.FilterSet):
         return queryset.filter(Exists(HousingUnit.objects.filter(application=OuterRef("pk"), availability_form=value)))
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(Exists(overdue_requests())) if value == "yes" else queryset
+        if value != "yes":
+            return queryset
+        return queryset.filter(status=ApplicationStatus.INFO_REQUESTED).filter(Exists(overdue_requests()))

@@ -3,7 +3,8 @@ the dashboard figures. Scoped to who asks; querysets are built here, never in vi
 
 import rules
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, Prefetch, Q, QuerySet
+from django.db.models import Count, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from housingmix.territory.models import Comune
 from properties.fitness import unit_fit
 from properties.models import HousingUnit
 
+from .. import rules as application_rules
 from ..models import (
     OPEN_REVIEW_STATUSES,
     Application,
@@ -31,7 +33,7 @@ from ..models import (
     UnitOutcome,
     VisitCheckItem,
 )
-from .filters import ReviewQueueFilter, overdue_requests
+from .filters import ReviewQueueFilter, is_overdue
 
 
 def reviewer_choices() -> QuerySet[User]:
@@ -62,15 +64,17 @@ def reviewer_choice_list() -> list[tuple[int, str]]:
     return REVIEWER_CHOICES.get()
 
 
-def review_queue_base(*, user: User) -> QuerySet[Application]:
-    """Submitted manifestations ``user`` reviews (staff: all; social worker: assigned to them)."""
+def review_queue_base(*, user: User, with_units: bool = True) -> QuerySet[Application]:
+    """Submitted manifestations ``user`` reviews (staff: all; social worker: assigned to them);
+    ``with_units``: each with its units and their comune (``unit_list``, for the export; the page
+    needs only the comuni's names, see ``queue_comune_names``)."""
     queryset = Application.objects.exclude(status=ApplicationStatus.DRAFT)
     if not rules.has_perm("applications.view_review_dashboard", user):
         queryset = queryset.filter(assigned_to=user)
     units = HousingUnit.objects.select_related("comune").only(
         "pk", "application_id", "comune__name", "availability_form", "position"
     )
-    return (
+    queryset = (
         queryset.select_related("notice", "protocol", "assigned_to")
         .only(
             "pk",
@@ -87,34 +91,74 @@ def review_queue_base(*, user: User) -> QuerySet[Application]:
             "assigned_to__last_name",
             "assigned_to__email",
         )
-        .annotate(is_overdue=Exists(overdue_requests()))
-        .prefetch_related(Prefetch("units", queryset=units.order_by("position", "pk"), to_attr="unit_list"))
+        .annotate(is_overdue=is_overdue())
         .order_by("-submitted_at", "-pk")
+    )
+    if with_units:
+        queryset = queryset.prefetch_related(
+            Prefetch("units", queryset=units.order_by("position", "pk"), to_attr="unit_list")
+        )
+    return queryset
+
+
+def review_queue_filterset(*, user: User, data, with_units: bool = True) -> ReviewQueueFilter:
+    """The review queue with the django-filter FilterSet of the request applied (``.qs``)."""
+    return ReviewQueueFilter(
+        data=data, queryset=review_queue_base(user=user, with_units=with_units), reviewers=reviewer_choices()
     )
 
 
-def review_queue_filterset(*, user: User, data) -> ReviewQueueFilter:
-    """The review queue with the django-filter FilterSet of the request applied (``.qs``)."""
-    return ReviewQueueFilter(data=data, queryset=review_queue_base(user=user), reviewers=reviewer_choices())
+def queue_comune_names(application_ids) -> dict[int, list[str]]:
+    """The comuni of each manifestation's units, each once, in the units' order: what
+    ``Application.comune_names`` gives, for a page of the queue in one query of two columns."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        HousingUnit.objects.filter(application_id__in=application_ids, comune__isnull=False)
+        .order_by("application_id", "position", "pk")
+        .values_list("application_id", "comune__name")
+    )
+    for application_id, name in rows:
+        found = names.setdefault(application_id, [])
+        if name not in found:
+            found.append(name)
+    return names
 
 
 def review_application_get(*, user: User, reference) -> Application | None:
     """The manifestation if ``user`` may review it, else None (the view answers 404)."""
-    application = (
-        Application.objects.select_related("notice", "protocol", "assigned_to", "created_by", "organisation")
-        .filter(reference=reference)
-        .exclude(status=ApplicationStatus.DRAFT)
-        .first()
-    )
+    # What the page shows with the record; the author and the body (read by the acts' services,
+    # which lock and read the record again) would double the columns and the planning of the join.
+    queryset = Application.objects.select_related("notice", "protocol", "assigned_to")
+    if user.is_authenticated:
+        # The reader's stake in it (every rule of the page asks) in the same query.
+        queryset = queryset.annotate(reader_stake=application_rules.stake_exists(user.pk))
+    application = queryset.filter(reference=reference).exclude(status=ApplicationStatus.DRAFT).first()
+    if application is not None and user.is_authenticated:
+        application_rules.stake_remember(user, application, application.reader_stake)
     if application is None or not rules.has_perm("applications.review_record", user, application):
         return None
     return application
 
 
+def _latest_outcome():
+    """The latest outcome of the outer unit, in its manifestation's acts, as one JSON object (a
+    column of the units' query; its fields are what ``unit_outcomes_current`` would give)."""
+    return Subquery(
+        UnitOutcome.objects.filter(unit=OuterRef("pk"), decision__application=OuterRef("application_id"))
+        .order_by("-decision__decided_at", "-decision__pk")
+        .values(
+            data=JSONObject(pk="pk", decision_id="decision_id", outcome="outcome", reasons="reasons", carried="carried")
+        )[:1],
+        output_field=JSONField(),
+    )
+
+
 def review_units(*, application: Application) -> list[HousingUnit]:
-    """Units with comune, checklist rows (``checks`` by item) and the fit rule computed."""
+    """Units with comune, checklist rows (``checks`` by item), their latest outcome
+    (``current_outcome``, read with the units) and the fit rule computed."""
     units = list(
         application.units.select_related("comune")
+        .annotate(latest_outcome=_latest_outcome())
         .prefetch_related(
             Prefetch(
                 "review_checks",
@@ -126,9 +170,9 @@ def review_units(*, application: Application) -> list[HousingUnit]:
         )
         .order_by("position", "pk")
     )
-    outcomes = unit_outcomes_current(application)
     for unit in units:
-        unit.current_outcome = outcomes.get(unit.pk)
+        data = unit.latest_outcome
+        unit.current_outcome = UnitOutcome(unit_id=unit.pk, **data) if data else None
         unit.checks = {c.item: c for c in unit.check_list}
         unit.fit = unit_fit(unit)
         unit.checklist = [(value, label, unit.checks.get(value)) for value, label in CheckItem.choices]

@@ -16,6 +16,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +26,14 @@ from housingmix.core import charts, workflow
 from housingmix.core.exports import views as export_views
 from housingmix.core.files import private_file_response
 
-from ..models import OFFERER_TYPE_CHOICES, OPEN_REVIEW_STATUSES, ApplicationStatus, UnitOutcomeKind
+from ..models import (
+    OFFERER_TYPE_CHOICES,
+    OPEN_REVIEW_STATUSES,
+    ApplicationStatus,
+    AttachmentKind,
+    CheckOutcome,
+    UnitOutcomeKind,
+)
 from ..selectors import application_get_for_user
 from ..services import communication_mark_read
 from . import selectors as review_selectors
@@ -76,22 +86,32 @@ def _detail_url_maker():
 
 
 def _queue_rows(page) -> None:
-    """Evaluate the page once, here, and give each row its labels and link: the template reads
-    attributes instead of rebuilding the choices (get_FOO_display) and reversing per row."""
+    """Evaluate the page once, here, and give each row its labels, texts and link: the template
+    prints attributes instead of rebuilding the choices (get_FOO_display), reversing, formatting
+    dates and numbers and truncating per row. The texts are what the template's filters gave."""
     statuses = {value: str(label) for value, label in ApplicationStatus.choices}
     offerer_types = {value: str(label) for value, label in OFFERER_TYPE_CHOICES}
     detail_url = _detail_url_maker()
+    titles: dict[int, str] = {}
     page.object_list = list(page.object_list)
+    comuni = review_selectors.queue_comune_names([row.pk for row in page.object_list])
     for row in page.object_list:
         row.status_label = statuses.get(row.status, row.status)
         row.offerer_type_label = offerer_types.get(row.offerer_type, row.offerer_type)
         row.detail_url = detail_url(row.reference)
+        row.protocol_label = "%07d/%d" % (row.protocol.number, row.protocol.year) if row.protocol_id else ""
+        row.submitted_label = date_format(localtime(row.submitted_at), "d/m/Y") if row.submitted_at else ""
+        if row.notice_id not in titles:
+            titles[row.notice_id] = Truncator(row.notice.title).chars(60)
+        row.notice_label = titles[row.notice_id]
+        row.comuni_label = ", ".join(comuni.get(row.pk, ()))
+        row.reviewer_label = (row.assigned_to.get_full_name() or row.assigned_to.email) if row.assigned_to_id else ""
 
 
 @login_required
 def queue(request):
     _workspace(request)
-    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None)
+    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None, with_units=False)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _queue_rows(page)
     return render(
@@ -121,6 +141,33 @@ def export_list(request):
 
 
 export_download = export_views.export_download
+
+
+def _attachment_url_maker(application):
+    """``pk -> URL of the attachment's download`` with one reverse() per page, not one per file."""
+    template = reverse("review:attachment", kwargs={"ref": application.reference, "pk": _SAMPLE_PK})
+    return lambda pk: template.replace("/%d/" % _SAMPLE_PK, "/%d/" % pk)
+
+
+_SAMPLE_PK = 999999999
+
+
+def _detail_rows(context) -> None:
+    """The labels and links of the page's lists, built once here: the template prints them
+    instead of calling get_FOO_display (which rebuilds its choices each time), reversing a URL
+    for every file and looking a missing check's fields up (a failed lookup raises inside the
+    template engine) for every row of every checklist."""
+    kinds = {value: str(label) for value, label in AttachmentKind.choices}
+    outcomes = {value: str(label) for value, label in CheckOutcome.choices}
+    attachment_url = _attachment_url_maker(context["application"])
+    for attachment in context["attachments"]:
+        attachment.kind_label = kinds.get(attachment.kind, attachment.kind)
+        attachment.download_url = attachment_url(attachment.pk)
+    for unit in context["units"]:
+        unit.checklist_rows = [
+            (label, outcomes.get(check.outcome, check.outcome) if check else "", check.note if check else "")
+            for _value, label, check in unit.checklist
+        ]
 
 
 def _detail_context(request, application, **bound) -> dict:
@@ -239,6 +286,7 @@ def _detail_context(request, application, **bound) -> dict:
             for unit in units
         ],
     )
+    _detail_rows(context)
     return context
 
 

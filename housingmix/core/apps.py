@@ -21,6 +21,7 @@ class CoreConfig(AppConfig):
         from . import (
             audit,
             encryption,  # noqa: F401 (registers its system checks)
+            fragments,  # noqa: F401 (empties the chrome's cache when a setting changes)
             mail,
             outbox,
             tasks,  # noqa: F401 (the outbox sends its task by name: register it in every process)

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from housingmix.core.filters import freeze_choices
+
 from .models import LIVE_STATUSES, Notice, NoticeKind, NoticeStatus
 
 STATE_CHOICES = [
@@ -33,6 +35,7 @@ class NoticeFilter(django_filters.FilterSet):
         """``years``: the years with public notices (from the selector: the data, not import time)."""
         super().__init__(*args, **kwargs)
         self.filters["year"].extra["choices"] = [(y, str(y)) for y in years]
+        freeze_choices(self.form)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()[:200]

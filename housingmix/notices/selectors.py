@@ -1,5 +1,6 @@
 """Reads of notices, FAQ and documents, with their joins done here."""
 
+import hashlib
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from housingmix.core import outbox
+from housingmix.core.choices import CachedChoices
 from housingmix.core.documents import GeneratedDocument, documents_of
 
 from .filters import NoticeFilter
@@ -35,7 +37,7 @@ def notice_list_public() -> QuerySet[Notice]:
 
 def notice_filterset(*, data) -> NoticeFilter:
     """The public list filtered by kind, state, year and text (django-filter)."""
-    return NoticeFilter(data, queryset=notice_list_public(), years=notice_years())
+    return NoticeFilter(data, queryset=notice_list_public(), years=[year for year, _label in NOTICE_YEAR_CHOICES.get()])
 
 
 def notice_list_open() -> QuerySet[Notice]:
@@ -158,6 +160,14 @@ def faq_topics_grouped(entries) -> list[dict]:
     return [{"topic": topic, "entries": list(items)} for topic, items in groupby(entries, key=lambda e: e.topic)]
 
 
+def faq_digest(entries) -> str:
+    """A digest of everything the FAQ block shows (topics, questions, answers, dates): the key
+    of its rendered piece (``{% cache %}`` in notices/partials/_faq.html), so a change to any
+    entry or topic shows at once and an unchanged FAQ is not rendered again."""
+    shown = [(e.pk, e.topic_id, e.topic.name, e.question, e.answer, e.updated_at.isoformat()) for e in entries]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
 def faq_updated_on(entries):
     updated = max((e.updated_at for e in entries), default=None)
     return timezone.localtime(updated).date() if updated else None
@@ -165,3 +175,7 @@ def faq_updated_on(entries):
 
 def notice_years() -> list[int]:
     return [d.year for d in Notice.objects.filter(status__in=PUBLIC_STATUSES).dates("opens_at", "year", order="DESC")]
+
+
+# The list's year select: built once, dropped when a notice is saved or deleted (core.choices).
+NOTICE_YEAR_CHOICES = CachedChoices("notices:years", lambda: ((y, str(y)) for y in notice_years()), models=[Notice])

@@ -48,6 +48,7 @@ def _faq_context(notice):
         "faq_groups": selectors.faq_topics_grouped(entries),
         "faq_updated": selectors.faq_updated_on(entries),
         "faq_count": len(entries),
+        "faq_digest": selectors.faq_digest(entries),
     }
 
 

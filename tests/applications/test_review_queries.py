@@ -24,11 +24,12 @@ pytestmark = pytest.mark.django_db
 # Session, user, the verified second-factor device (django-otp), the user's roles, COUNT, the
 # page, its units. The filter's choices come from the cache.
 QUEUE_QUERIES = 7
-# Session, user, device, roles, the manifestation, the reader's stake in it (asked once for every
-# rule), the read-audit INSERT, units, checks, unit outcomes, attachments, history (the proposal
-# comes from it), notes, requests, replies, visits, decisions, documents.
-DETAIL_QUERIES = 18
-REGISTRY_QUERIES = 8  # session, user, device, 2 for the permissions, roles, COUNT, the page
+# Session, user, device, roles, the manifestation with the reader's stake in it (asked by every
+# rule, read with it), the read-audit INSERT, units with their latest outcomes, checks,
+# attachments, history (the proposal comes from it), notes, requests, replies, visits, decisions,
+# documents.
+DETAIL_QUERIES = 16
+REGISTRY_QUERIES = 6  # session, user, device, roles, COUNT, the page (the rule asked directly: no permission tables)
 
 
 def _seed(count: int) -> User:

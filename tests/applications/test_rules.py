@@ -74,3 +74,25 @@ def test_draft_and_submitted():
     assert not app_rules.is_draft(None, None) and not app_rules.is_submitted(None, None)
     submitted = ApplicationFactory(submitted=True)
     assert app_rules.is_submitted(None, submitted) and not app_rules.is_draft(None, submitted)
+
+
+def test_the_review_page_reads_the_stake_with_the_record_and_asks_nothing_more():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.review.selectors import review_application_get
+
+    body = OrganisationFactory()
+    member, outsider = UserFactory(staff=True), UserFactory(staff=True)
+    MembershipFactory(user=member, organisation=body)
+    assert outsider.is_back_office  # its roles read now: the count below is the record's own
+    for field in ("offerer_tax_code", "signatory_tax_code"):
+        application = ApplicationFactory(submitted=True)
+        Application.objects.filter(pk=application.pk).update(**{field: body.tax_code.lower()})
+        # A member of the offering (or signing) body is refused the record, as the rule says.
+        assert review_application_get(user=member, reference=application.reference) is None
+        assert app_rules.has_stake_in(member, Application.objects.get(pk=application.pk))
+        with CaptureQueriesContext(connection) as captured:
+            found = review_application_get(user=outsider, reference=application.reference)
+            assert found is not None and not app_rules.has_stake_in(outsider, found)
+        assert len(captured.captured_queries) == 1
