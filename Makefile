@@ -142,13 +142,13 @@ coverage-report:
 test-sqlite:
 	@echo "== Test suite on SQLite =="
 	@mkdir -p test-artifacts
-	env -u DATABASE_URL TEST_LEG=sqlite REDIS_TEST_URL=$(REDIS_URL)/15 REDIS_TEST_DBS=15,12 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_XDIST) $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
+	env -u DATABASE_URL TEST_LEG=sqlite REDIS_TEST_URL=$(REDIS_URL)/15 REDIS_TEST_DBS=15,11 COVERAGE_FILE=test-artifacts/.coverage.sqlite $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_XDIST) $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
 
 ## A fresh PostgreSQL database per run (pytest-django creates test_<name> and drops it).
 test-postgres:
 	@echo "== Test suite on PostgreSQL =="
 	@mkdir -p test-artifacts
-	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/14 REDIS_TEST_DBS=14,11 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_XDIST) $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
+	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/10 REDIS_TEST_DBS=10,9 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_XDIST) $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
 
 ## Mutation testing of the critical modules (pyproject.toml [tool.mutmut]; not part of `make test`):
 ## SQLite, one mutant at a time on a reused test database, stopped after MUTATION_MINUTES; then
