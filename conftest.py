@@ -74,6 +74,11 @@ def _uses_the_database(item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
 
 
+def _only_on_postgres(item) -> bool:
+    """Run by the PostgreSQL leg alone: the browser scenarios and the PostgreSQL-only tests."""
+    return item.get_closest_marker("scenario") is not None or item.get_closest_marker("postgres_only") is not None
+
+
 def _on_this_leg(item, leg: str) -> bool:
     browser = item.get_closest_marker("browser") is not None
     scenario = item.get_closest_marker("scenario") is not None
@@ -95,7 +100,8 @@ def pytest_collection_modifyitems(config, items):
     - browser tests run once: the end-to-end scenarios of each kind of user (marked ``scenario``)
       on PostgreSQL, the production database; the page checks (axe, CSP, fonts, language
       switch) on SQLite.
-    Coverage is the two legs' measurements combined. Without TEST_LEG (a targeted run) or with
+    Coverage is the two legs' measurements combined: each test measured on one leg (the SQLite
+    one, unless it runs only on PostgreSQL). Without TEST_LEG (a targeted run) or with
     TEST_LEG=all every selected test runs."""
     import os
 
@@ -105,6 +111,13 @@ def pytest_collection_modifyitems(config, items):
     kept, elsewhere = [], []
     for item in items:
         (kept if _on_this_leg(item, leg) else elsewhere).append(item)
+        if leg == "postgres" and not _only_on_postgres(item):
+            # Its lines are measured on the SQLite leg, where it runs too: measuring them again
+            # here (the tracer makes a test take 60 % longer) adds next to nothing to the combined
+            # figure. pytest-cov's own marker pauses coverage while the test runs (its fixtures
+            # stay measured); what only this leg runs (the scenarios, the PostgreSQL-only tests)
+            # is measured in full.
+            item.add_marker(pytest.mark.no_cover)
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = kept

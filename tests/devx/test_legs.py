@@ -14,6 +14,9 @@ class Item:
     def get_closest_marker(self, name):
         return name if name in self.marks else None
 
+    def add_marker(self, mark):
+        self.marks.add(mark.name)
+
 
 KINDS = {
     "pure": Item(),
@@ -63,3 +66,33 @@ def test_a_targeted_run_deselects_nothing(monkeypatch):
 
     conftest.pytest_collection_modifyitems(Config, items)
     assert len(items) == len(KINDS)
+
+
+class NoDeselection:
+    class hook:
+        @staticmethod
+        def pytest_deselected(items):
+            pass
+
+
+def test_each_test_is_measured_on_one_leg(monkeypatch):
+    """Coverage: a test both legs run is measured on SQLite (pytest-cov's ``no_cover`` pauses it on
+    PostgreSQL); one only PostgreSQL runs is measured there."""
+    measured = {}
+    for leg in ("sqlite", "postgres"):
+        monkeypatch.setenv("TEST_LEG", leg)
+        items = [Item(marks=kind.marks, fixtures=kind.fixturenames) for kind in KINDS.values()]
+        names = dict(zip(map(id, items), KINDS, strict=True))
+        conftest.pytest_collection_modifyitems(NoDeselection, items)
+        for item in items:
+            if item.get_closest_marker("no_cover") is None:
+                measured.setdefault(names[id(item)], []).append(leg)
+    assert measured == {
+        "pure": ["sqlite"],
+        "db": ["sqlite"],
+        "db_fixture": ["sqlite"],
+        "live_server": ["sqlite"],
+        "page_check": ["sqlite"],
+        "scenario": ["postgres"],
+        "postgres_only": ["postgres"],
+    }
