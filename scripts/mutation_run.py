@@ -1,8 +1,8 @@
 """Run mutmut on the critical functions ([tool.housingmix.mutation] targets), bounded in time.
 
-Run by `make mutation` (from the repository root). At the bound mutmut is interrupted as with
-Ctrl-C: it stops its worker and keeps the results so far (the mutant under way counts as not
-checked); `scripts/mutation_report.py` then writes docs/quality.md from what ran.
+Run by `make mutation` (from the repository root). At the bound mutmut and its worker are stopped:
+mutmut saves each mutant's result as it comes, so the results so far are kept (the mutant under
+way counts as not checked); `scripts/mutation_report.py` then writes docs/quality.md from what ran.
 """
 
 import argparse
@@ -35,9 +35,9 @@ def main() -> int:
         return process.wait(timeout=args.minutes * 60)
     except subprocess.TimeoutExpired:
         print("mutmut stopped at the time bound (%g minutes): the report counts what ran." % args.minutes)
-        process.send_signal(signal.SIGINT)  # mutmut stops its worker and saves its results
+        os.killpg(process.pid, signal.SIGTERM)  # mutmut and the forked worker (one session)
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
