@@ -159,3 +159,22 @@ def test_a_back_office_retry_is_audited_with_the_kind():
     assert (event.actor, event.data) == (staff, {"kind": "mut18.broken"})
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.PENDING, 0)
+
+
+def test_what_is_still_pending_for_a_record_by_kind():
+    from tests.notices.factories import NoticeFactory
+
+    notice, other = NoticeFactory(), NoticeFactory()
+    outbox.request("mut18.record", target=notice)
+    outbox.request("mut18.record", target=notice)
+    done = outbox.request("mut18.broken", target=notice)
+    outbox.request("mut18.broken", target=other)
+    assert outbox.pending_kinds(notice, kinds=["mut18.record", "mut18.broken"]) == {"mut18.record", "mut18.broken"}
+    Job.objects.filter(pk=done.pk).update(status=JobStatus.DONE)
+    assert outbox.pending_kinds(notice, kinds=["mut18.record", "mut18.broken"]) == {"mut18.record"}
+    assert outbox.pending_kinds(notice, kinds=["mut18.broken"]) == set()
+    assert outbox.pending_kinds(other, kinds=["mut18.broken"]) == {"mut18.broken"}
+    assert outbox.pending_for(notice) and outbox.pending_for(notice, kinds=["mut18.record"])
+    assert not outbox.pending_for(notice, kinds=["mut18.broken"])
+    Job.objects.filter(target_id=str(notice.pk), kind="mut18.record").update(status=JobStatus.FAILED)
+    assert not outbox.pending_for(notice) and outbox.pending_kinds(notice, kinds=["mut18.record"]) == set()
