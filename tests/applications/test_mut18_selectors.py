@@ -2,6 +2,7 @@
 the unit count, in one query), the units (by position, with their photos only), the attachments,
 the draft to resume, and a generated document only for who may download it."""
 
+import itertools
 import uuid
 from datetime import timedelta
 
@@ -89,6 +90,9 @@ def test_the_draft_to_resume_is_the_user_s_own_newest_for_that_notice():
     assert selectors.application_draft_for_notice(user=me, notice=notice) == newer
 
 
+_VERSIONS = itertools.count(1)
+
+
 def _document(application, **fields):
     from django.contrib.contenttypes.models import ContentType
 
@@ -100,6 +104,7 @@ def _document(application, **fields):
         size=4,
         sha256="0" * 64,
         source_hash="1" * 64,
+        version=next(_VERSIONS),
         **fields,
     )
     document.file.save("ricevuta", ContentFile(b"%PDF"), save=False)
@@ -121,3 +126,73 @@ def test_a_generated_document_is_found_only_for_who_may_download_it_and_only_on_
     # A draft's documents: its owner only, staff included among the refused.
     assert get(user=draft.created_by, reference=draft.reference, pk=draft_document.pk) == draft_document
     assert get(user=staff, reference=draft.reference, pk=draft_document.pk) is None
+
+
+def test_the_inbox_lists_the_communications_of_my_and_my_organisation_s_submitted_manifestations():
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.accounts.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory()
+    me, colleague = OffererFactory(), OffererFactory()
+    MembershipFactory(user=me, organisation=organisation)
+    mine = ApplicationFactory(created_by=me, submitted=True)
+    ours = ApplicationFactory(created_by=colleague, organisation=organisation, submitted=True)
+    theirs = ApplicationFactory(submitted=True)
+    draft = ApplicationFactory(created_by=me)
+    old, new = _document(mine), _document(ours)
+    twin = _document(ours)
+    _document(theirs)
+    _document(draft)
+    GeneratedDocument.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    GeneratedDocument.objects.filter(pk__in=[new.pk, twin.pk]).update(created_at=timezone.now() - timedelta(days=1))
+    # A document of another kind of record whose id happens to be my manifestation's.
+    notice_document = _document(mine)
+    GeneratedDocument.objects.filter(pk=notice_document.pk).update(
+        owner_type=ContentType.objects.get_for_model(mine.notice), created_at=timezone.now()
+    )
+    rows = list(selectors.inbox_for_user(user=me))
+    assert [d.pk for d in rows] == [twin.pk, new.pk, old.pk]
+    assert [(d.application_reference, d.application_protocol, d.application_year) for d in rows] == [
+        (ours.reference, ours.protocol.number, ours.protocol.year),
+        (ours.reference, ours.protocol.number, ours.protocol.year),
+        (mine.reference, mine.protocol.number, mine.protocol.year),
+    ]
+
+
+def test_a_communication_is_read_for_who_opened_it_only():
+    from applications.services import communication_mark_read
+    from tests.accounts.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory()
+    me, colleague = OffererFactory(), OffererFactory()
+    MembershipFactory(user=me, organisation=organisation)
+    MembershipFactory(user=colleague, organisation=organisation)
+    ours = ApplicationFactory(created_by=colleague, organisation=organisation, submitted=True)
+    first, second = _document(ours), _document(ours)
+    communication_mark_read(user=colleague, document=first)
+    assert {d.pk: d.is_read for d in selectors.inbox_for_user(user=colleague)} == {first.pk: True, second.pk: False}
+    assert {d.pk: d.is_read for d in selectors.inbox_for_user(user=me)} == {first.pk: False, second.pk: False}
+    assert (selectors.inbox_unread_count(user=colleague), selectors.inbox_unread_count(user=me)) == (1, 2)
+
+
+def test_the_offerer_s_history_shows_public_steps_with_their_state_names():
+    from housingmix.core import audit
+
+    submitted = ApplicationFactory(submitted=True)
+    # Its files were uploaded (an internal step, in the full trail) before it was submitted.
+    assert "application.attachment_added" in [e.verb for e in audit.history(submitted, public_only=False)]
+    history = selectors.application_public_history(application=submitted)
+    assert "application.attachment_added" not in [e.verb for e in history]
+    event = next(e for e in history if e.verb == "application.submitted")
+    assert (event.verb_label, event.from_label, event.to_label) == ("Presentata e protocollata", "Bozza", "Presentata")
+
+
+def test_the_receipt_is_pending_until_its_job_is_done():
+    from applications.models import RECEIPT_JOB
+    from housingmix.core.outbox import Job, JobStatus
+
+    submitted = ApplicationFactory(submitted=True)
+    assert selectors.application_receipt_pending(application=submitted)
+    Job.objects.filter(kind=RECEIPT_JOB, target_id=str(submitted.pk)).update(status=JobStatus.DONE)
+    assert not selectors.application_receipt_pending(application=submitted)
