@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications import selectors
-from applications.models import Application, AttachmentKind
+from applications.models import Application, Attachment, AttachmentKind
 from applications.services import attachment_add
 from housingmix.core.documents import GeneratedDocument
 from tests.accounts.factories import UserFactory
@@ -26,8 +26,12 @@ def _created(application, minutes_ago):
 
 
 def test_the_offerer_s_list_is_newest_first_then_by_number_with_the_unit_count(django_assert_num_queries):
+    from tests.accounts.factories import MembershipFactory, OrganisationFactory
+
     me = OffererFactory()
-    old = ApplicationFactory(created_by=me)
+    organisation = OrganisationFactory(name="Cooperativa La Casa")
+    MembershipFactory(user=me, organisation=organisation)
+    old = ApplicationFactory(created_by=me, organisation=organisation, submitted=True)
     new = ApplicationFactory(created_by=me)
     same_a, same_b = ApplicationFactory(created_by=me), ApplicationFactory(created_by=me)
     _created(old, 60)
@@ -42,7 +46,8 @@ def test_the_offerer_s_list_is_newest_first_then_by_number_with_the_unit_count(d
             for a in selectors.application_list_for_offerer(user=me)
         ]
     assert [pk for pk, *_rest in rows] == [new.pk, same_b.pk, same_a.pk, old.pk]
-    assert [count for _pk, count, *_rest in rows] == [3, 0, 0, 0]
+    assert [count for _pk, count, *_rest in rows] == [3, 0, 0, 1]
+    assert (rows[-1][3].number, rows[-1][4].name) == (old.protocol.number, "Cooperativa La Casa")
 
 
 def test_units_come_by_position_with_their_photos_only_in_upload_order(django_assert_num_queries):
@@ -58,10 +63,12 @@ def test_units_come_by_position_with_their_photos_only_in_upload_order(django_as
     attachment_add(
         application=draft, by=draft.created_by, upload=upload(AttachmentKind.FLOOR_PLAN), kind="floor_plan", unit=first
     )
+    # Shown in the order they were uploaded (the second one's time set earlier: it comes first).
+    Attachment.objects.filter(pk=photos[1].pk).update(created_at=timezone.now() - timedelta(hours=1))
     with django_assert_num_queries(2):
         units = list(selectors.application_units(application=draft))
         seen = [(u.pk, u.comune.name, [p.pk for p in u.photos]) for u in units]
-    assert seen == [(first.pk, "Lodi", [p.pk for p in photos]), (second.pk, "Lodi", [])]
+    assert seen == [(first.pk, "Lodi", [photos[1].pk, photos[0].pk]), (second.pk, "Lodi", [])]
 
 
 def test_attachments_are_grouped_by_kind_in_upload_order_with_their_unit(django_assert_num_queries):
@@ -73,9 +80,11 @@ def test_attachments_are_grouped_by_kind_in_upload_order_with_their_unit(django_
         application=draft, by=by, upload=upload("cadastral_survey"), kind="cadastral_survey", unit=unit
     )
     plan_2 = attachment_add(application=draft, by=by, upload=upload("floor_plan"), kind="floor_plan", unit=unit)
+    plan_3 = attachment_add(application=draft, by=by, upload=upload("floor_plan"), kind="floor_plan", unit=unit)
+    Attachment.objects.filter(pk=plan_3.pk).update(created_at=timezone.now() - timedelta(hours=1))
     with django_assert_num_queries(1):
         listed = [(a.pk, a.unit.position) for a in selectors.application_attachments(application=draft)]
-    assert listed == [(survey.pk, 1), (plan_1.pk, 1), (plan_2.pk, 1)]
+    assert listed == [(survey.pk, 1), (plan_3.pk, 1), (plan_1.pk, 1), (plan_2.pk, 1)]
 
 
 def test_the_draft_to_resume_is_the_user_s_own_newest_for_that_notice():
@@ -190,9 +199,16 @@ def test_the_offerer_s_history_shows_public_steps_with_their_state_names():
 
 def test_the_receipt_is_pending_until_its_job_is_done():
     from applications.models import RECEIPT_JOB
+    from housingmix.core import outbox
     from housingmix.core.outbox import Job, JobStatus
+    from housingmix.core.outbox import services as outbox_services
 
     submitted = ApplicationFactory(submitted=True)
     assert selectors.application_receipt_pending(application=submitted)
     Job.objects.filter(kind=RECEIPT_JOB, target_id=str(submitted.pk)).update(status=JobStatus.DONE)
-    assert not selectors.application_receipt_pending(application=submitted)
+    outbox.register("mut18.other", lambda job: None)
+    try:
+        outbox.request("mut18.other", target=submitted)  # another kind of work on it: not the receipt
+        assert not selectors.application_receipt_pending(application=submitted)
+    finally:
+        outbox_services._HANDLERS.pop("mut18.other")
