@@ -116,3 +116,10 @@ def test_a_signatory_code_stored_in_lower_case_still_matches_the_identity():
         application=Application.objects.get(pk=application.pk), by=owner, identity=_identity()
     )
     assert submitted.protocol_id is not None
+
+
+def test_a_submission_not_signed_by_identity_freezes_no_signature():
+    application = ApplicationFactory(complete=True)
+    submitted = services.application_submit(application=application, by=application.created_by)
+    assert "signature" not in submitted.package
+    assert "signature" not in Application.objects.get(pk=submitted.pk).package

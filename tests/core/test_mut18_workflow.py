@@ -108,3 +108,21 @@ def test_available_and_permitted_ask_rules_about_this_record():
     assert workflow.permitted(draft, "submit", owner) is True
     assert workflow.available(draft, other, ["submit"]) == {"submit": False}
     assert workflow.permitted(draft, "submit", other) is False
+
+
+def test_the_reason_and_the_data_given_go_into_the_audit_trail():
+    staff = UserFactory(staff=True)
+    notice = NoticeFactory(published=True)
+    with transaction.atomic():
+        workflow.transition_run(
+            workflow.lock(notice),
+            "withdraw",
+            by=staff,
+            verb="notice.withdrawn",
+            reason="Errore nei requisiti",
+            data={"atto": "12/2027"},
+            clean=False,
+            motive="Errore nei requisiti",
+        )
+    event = AuditEvent.objects.get(verb="notice.withdrawn")
+    assert (event.actor, event.reason, event.data) == (staff, "Errore nei requisiti", {"atto": "12/2027"})
