@@ -15,7 +15,7 @@ from housingmix.core.protocol import services
 def _register():
     with transaction.atomic():
         return protocol.register(
-            direction=protocol.INCOMING, sender="Offerente", recipient="Ufficio", subject="Atto", sha256="0" * 64
+            direction=protocol.INCOMING, sender="Offerente", recipient="Ufficio", subject="Atto", sha256="ab" * 32
         )
 
 
@@ -35,6 +35,13 @@ def test_the_year_is_rome_s_whatever_time_zone_is_active(clock):
     with timezone.override("UTC"):
         entry = _register()
     assert (entry.year, entry.number, entry.registered_at) == (2027, 1, moment)
+    assert (entry.direction, entry.sender, entry.recipient, entry.subject) == (
+        "incoming",
+        "Offerente",
+        "Ufficio",
+        "Atto",
+    )
+    assert entry.sha256 == "ab" * 32
 
 
 @pytest.mark.django_db
@@ -48,7 +55,8 @@ def test_a_wait_across_rome_s_midnight_keeps_its_year_whatever_time_zone_is_acti
     assert (entry.year, entry.registered_at) == (2026, started)
 
 
-def test_outside_a_transaction_the_register_refuses_before_touching_the_database():
+def test_without_a_transaction_the_register_refuses_before_touching_the_database():
+    # Not named "outside a transaction": `make mutation` leaves those (transactional) tests out.
     # No database access in this test: the refusal comes first.
     with pytest.raises(RuntimeError, match="^protocol.register must run inside a transaction$"):
         protocol.register(direction=protocol.INCOMING, sender="x", recipient="y", subject="z", sha256="0" * 64)
