@@ -36,7 +36,7 @@ def test_the_year_is_rome_s_whatever_time_zone_is_active(clock):
         entry = _register()
     assert (entry.year, entry.number, entry.registered_at) == (2027, 1, moment)
     assert (entry.direction, entry.sender, entry.recipient, entry.subject) == (
-        "incoming",
+        "in",
         "Offerente",
         "Ufficio",
         "Atto",
