@@ -178,3 +178,83 @@ def test_what_is_still_pending_for_a_record_by_kind():
     assert not outbox.pending_for(notice, kinds=["mut18.broken"])
     Job.objects.filter(target_id=str(notice.pk), kind="mut18.record").update(status=JobStatus.FAILED)
     assert not outbox.pending_for(notice) and outbox.pending_kinds(notice, kinds=["mut18.record"]) == set()
+
+
+def test_a_new_job_is_due_at_its_request_time_and_one_about_nothing_names_no_target():
+    job = outbox.request("mut18.record")
+    assert job.requested_at == job.next_attempt_at
+    row = Job.objects.get(pk=job.pk)
+    assert (row.target_type, row.target_id, row.data) == (None, "", {})
+
+
+def test_an_unknown_kind_is_refused_by_name():
+    with pytest.raises(KeyError, match="no outbox handler for mut18.typo"):
+        outbox.request("mut18.typo")
+
+
+def test_coalescing_joins_only_a_pending_job_of_the_same_kind_and_makes_it_due_now():
+    from tests.notices.factories import NoticeFactory
+
+    notice = NoticeFactory()
+    other_kind = outbox.request("mut18.broken", target=notice)
+    finished = outbox.request("mut18.record", target=notice)
+    Job.objects.filter(pk=finished.pk).update(status=JobStatus.DONE)
+    pending = outbox.request("mut18.record", target=notice, coalesce=True)
+    assert pending.pk not in (other_kind.pk, finished.pk)
+    later = timezone.now() + timedelta(hours=1)
+    Job.objects.filter(pk=pending.pk).update(next_attempt_at=later)  # waiting for its backoff
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        again = outbox.request("mut18.record", target=notice, coalesce=True)
+        now = timezone.now()
+    row = Job.objects.get(pk=pending.pk)
+    assert again.pk == pending.pk and (row.requested_at, row.next_attempt_at) == (now, now)
+
+
+def test_a_job_the_broker_refuses_stays_pending_and_is_logged_without_data(monkeypatch, caplog):
+    from celery import current_app
+
+    task = current_app.tasks[outbox_services.RUN_TASK]
+
+    def refuse(**kwargs):
+        raise ConnectionRefusedError("redis://user:secret@broker")
+
+    monkeypatch.setattr(task, "apply_async", refuse)
+    job = outbox.request("mut18.record")
+    with caplog.at_level(logging.WARNING, logger="housingmix.core.outbox.services"):
+        assert outbox_services.send(job_ids=[job.pk]) == 0
+    assert [r.getMessage() for r in caplog.records] == [
+        "outbox job %s not sent (ConnectionRefusedError); the sweep will retry" % job.pk
+    ]
+    assert Job.objects.get(pk=job.pk).status == JobStatus.PENDING
+
+
+def test_a_job_run_after_a_failure_is_done_at_its_time_with_the_error_cleared():
+    job = outbox.request("mut18.broken")
+    with pytest.raises(BrokenMailServerError):
+        outbox.run(job_id=job.pk)
+    outbox_services._HANDLERS["mut18.broken"] = outbox_services.Handler(run=_record, on_failed=_on_failed)
+    moment = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        outbox.run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.done_at, job.attempts, job.last_error) == (JobStatus.DONE, moment, 2, "")
+
+
+def test_a_job_marked_failed_while_it_ran_is_not_turned_done():
+    def capped_meanwhile(job):
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+        return "late"
+
+    outbox_services._HANDLERS["mut18.record"] = outbox_services.Handler(run=capped_meanwhile)
+    job = outbox.request("mut18.record")
+    outbox.run(job_id=job.pk)
+    assert Job.objects.get(pk=job.pk).status == JobStatus.FAILED
+
+
+def test_steps_are_kept_one_after_the_other_on_the_row_and_on_the_job_in_hand():
+    job = outbox.request("mut18.record")
+    for name in ("rendered", "emailed"):
+        with outbox.step(job, name) as todo:
+            assert todo
+    assert job.steps == ["rendered", "emailed"]
+    assert Job.objects.get(pk=job.pk).steps == ["rendered", "emailed"]
