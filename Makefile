@@ -147,7 +147,7 @@ test-postgres:
 ## [tool.housingmix.mutation]; not part of `make test`): SQLite, one mutant at a time on a reused
 ## test database, stopped after MUTATION_MINUTES; then docs/quality.md gets the score per module
 ## and the surviving mutants. MUTATION_REDIS_DB: the Redis database of its tests.
-MUTATION_MINUTES ?= 50
+MUTATION_MINUTES ?= 40
 MUTATION_REDIS_DB ?= 13
 mutation: venv messages static
 	rm -rf mutants test-artifacts/mutation-db.sqlite3
