@@ -149,8 +149,8 @@ def test_the_inbox_lists_the_communications_of_my_and_my_organisation_s_submitte
     ours = ApplicationFactory(created_by=colleague, organisation=organisation, submitted=True)
     theirs = ApplicationFactory(submitted=True)
     draft = ApplicationFactory(created_by=me)
-    old, new = _document(mine), _document(ours)
-    twin = _document(ours)
+    new, twin = _document(ours), _document(ours)
+    old = _document(mine)  # the highest id, yet the oldest: the date decides, not the id
     _document(theirs)
     _document(draft)
     GeneratedDocument.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
@@ -212,3 +212,17 @@ def test_the_receipt_is_pending_until_its_job_is_done():
         assert not selectors.application_receipt_pending(application=submitted)
     finally:
         outbox_services._HANDLERS.pop("mut18.other")
+
+
+def test_the_manifestation_comes_with_what_its_page_shows_in_one_query(django_assert_num_queries):
+    from tests.accounts.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(name="Cooperativa La Casa")
+    me = OffererFactory()
+    MembershipFactory(user=me, organisation=organisation)
+    submitted = ApplicationFactory(created_by=me, organisation=organisation, submitted=True)
+    found = selectors.application_get_for_user(user=me, reference=submitted.reference)
+    with django_assert_num_queries(0):
+        shown = (found.notice.title, found.protocol.number, found.organisation.name, found.created_by.email)
+    assert shown == (submitted.notice.title, submitted.protocol.number, "Cooperativa La Casa", me.email)
+    assert selectors.application_get_for_user(user=OffererFactory(), reference=submitted.reference) is None

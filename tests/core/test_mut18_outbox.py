@@ -188,7 +188,7 @@ def test_a_new_job_is_due_at_its_request_time_and_one_about_nothing_names_no_tar
 
 
 def test_an_unknown_kind_is_refused_by_name():
-    with pytest.raises(KeyError, match="no outbox handler for mut18.typo"):
+    with pytest.raises(KeyError, match=r"^'no outbox handler for mut18\.typo'$"):
         outbox.request("mut18.typo")
 
 
