@@ -120,6 +120,38 @@ def test_a_base64_envelope_is_recognised_with_or_without_the_pem_lines():
     assert uploads.sniff(_upload(text[:-3])) == uploads.P7M
 
 
+def test_a_base64_envelope_is_read_across_its_lines_up_to_the_first_64_bytes():
+    def pem(der):
+        text = base64.b64encode(der)
+        return b"\n".join(text[i : i + 64] for i in range(0, len(text), 64))
+
+    # The type beyond the first line (48 bytes) of Base64: the lines are joined before decoding.
+    assert uploads.sniff(_upload(pem(_der(oid_at=50)))) == uploads.P7M
+    assert uploads.sniff(_upload(pem(_der(oid_at=64 - len(OID))))) == uploads.P7M
+    assert uploads.sniff(_upload(pem(_der(oid_at=65 - len(OID))))) is None
+
+
+def test_base64_with_stray_characters_is_no_envelope():
+    text = base64.b64encode(_der())
+    assert uploads.sniff(_upload(text[:8] + b"!" + text[8:])) is None
+
+
+def test_a_file_object_without_tell_is_read_from_its_start():
+    class Reader:
+        def __init__(self, data):
+            self.buffer = io.BytesIO(data)
+
+        def seek(self, pos):
+            self.buffer.seek(pos)
+
+        def read(self, size=-1):
+            return self.buffer.read(size)
+
+    reader = Reader(pdf_bytes())
+    assert uploads.sniff(reader) == "application/pdf"
+    assert reader.read(5) == b"%PDF-"
+
+
 def test_text_that_only_looks_like_base64_is_no_envelope():
     assert uploads.sniff(_upload(b"MI!!" + b"A" * 100)) is None
     assert uploads.sniff(_upload(base64.b64encode(b"\x30\x82\x01\x00" + b"\x02" * 300))) is None
@@ -208,6 +240,14 @@ def test_a_thumbnail_fits_480_by_360(size, expected):
     assert upload.tell() == 0
     with Image.open(io.BytesIO(thumb)) as image:
         assert (image.format, image.mode, image.size) == ("JPEG", "RGB", expected)
+
+
+def test_a_transparent_png_gets_a_jpeg_thumbnail():
+    out = io.BytesIO()
+    Image.new("RGBA", (40, 30), (200, 30, 30, 100)).save(out, "PNG")
+    accepted = uploads.accept(_upload(out.getvalue(), "logo.png"), policy=uploads.IMAGES)
+    with Image.open(io.BytesIO(accepted.thumbnail)) as thumb:
+        assert (thumb.format, thumb.mode, thumb.size) == ("JPEG", "RGB", (40, 30))
 
 
 def test_a_thumbnail_is_turned_as_the_camera_was_held():
