@@ -148,7 +148,7 @@ test-postgres:
 ## test database, stopped after MUTATION_MINUTES; then docs/quality.md gets the score per module
 ## and the surviving mutants. MUTATION_REDIS_DB: the Redis database of its tests.
 MUTATION_MINUTES ?= 40
-MUTATION_REDIS_DB ?= 13
+MUTATION_REDIS_DB ?= 8
 mutation: venv messages static
 	rm -rf mutants test-artifacts/mutation-db.sqlite3
 	@mkdir -p test-artifacts

@@ -74,15 +74,3 @@ def test_draft_and_submitted():
     assert not app_rules.is_draft(None, None) and not app_rules.is_submitted(None, None)
     submitted = ApplicationFactory(submitted=True)
     assert app_rules.is_submitted(None, submitted) and not app_rules.is_draft(None, submitted)
-
-
-def test_the_stake_kept_on_a_manifestation_is_per_user():
-    """One page asks several rules about one manifestation; the answer kept for the member of the
-    body named in it must not be given to the next user asked about the same object."""
-    body = OrganisationFactory()
-    member, outsider = UserFactory(staff=True), UserFactory(staff=True)
-    MembershipFactory(user=member, organisation=body)
-    for_the_body = Application(offerer_tax_code=body.tax_code)
-    assert app_rules.has_stake_in(member, for_the_body)
-    assert not app_rules.has_stake_in(outsider, for_the_body)
-    assert app_rules.has_stake_in(member, for_the_body)
