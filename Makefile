@@ -150,15 +150,17 @@ test-postgres:
 	@mkdir -p test-artifacts
 	TEST_LEG=postgres DATABASE_URL=$(PG_URL_BASE)/housingmix_ci_$$$$ REDIS_TEST_URL=$(REDIS_URL)/10 REDIS_TEST_DBS=10,9 COVERAGE_FILE=test-artifacts/.coverage.postgres $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_XDIST) $(PYTEST_COV) $(PYTEST_SLOWEST) $(PYTEST_ARGS)
 
-## Mutation testing of the critical modules (pyproject.toml [tool.mutmut]; not part of `make test`):
-## SQLite, one mutant at a time on a reused test database, stopped after MUTATION_MINUTES; then
-## docs/quality.md gets the score per module and the surviving mutants.
+## Mutation testing of the critical modules (pyproject.toml [tool.mutmut] and
+## [tool.housingmix.mutation]; not part of `make test`): SQLite, one mutant at a time on a reused
+## test database, stopped after MUTATION_MINUTES; then docs/quality.md gets the score per module
+## and the surviving mutants. MUTATION_REDIS_DB: the Redis database of its tests.
 MUTATION_MINUTES ?= 40
+MUTATION_REDIS_DB ?= 8
 mutation: venv messages static
 	rm -rf mutants test-artifacts/mutation-db.sqlite3
 	@mkdir -p test-artifacts
-	env -u DATABASE_URL REDIS_TEST_URL=$(REDIS_URL)/13 DJANGO_SQLITE_TEST_NAME=$(CURDIR)/test-artifacts/mutation-db.sqlite3 \
-	  timeout --foreground $$(( $(MUTATION_MINUTES) * 60 )) $(VENV)/bin/mutmut run --max-children 1 || echo "mutmut stopped (time bound or failure): the report counts what ran."
+	env -u DATABASE_URL REDIS_TEST_URL=$(REDIS_URL)/$(MUTATION_REDIS_DB) DJANGO_SQLITE_TEST_NAME=$(CURDIR)/test-artifacts/mutation-db.sqlite3 \
+	  $(PY) scripts/mutation_run.py --minutes $(MUTATION_MINUTES)
 	$(PY) scripts/mutation_report.py
 
 worker: setup

@@ -105,6 +105,7 @@ def pytest_collection_modifyitems(config, items):
     TEST_LEG=all every selected test runs."""
     import os
 
+    _mutation_selection(config, items)
     leg = os.environ.get("TEST_LEG", "all")
     if leg not in ("sqlite", "postgres"):
         return
@@ -118,6 +119,30 @@ def pytest_collection_modifyitems(config, items):
             # stay measured); what only this leg runs (the scenarios, the PostgreSQL-only tests)
             # is measured in full.
             item.add_marker(pytest.mark.no_cover)
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = kept
+
+
+def _mutation_selection(config, items):
+    """Under `make mutation` (mutmut names the mutant in MUTANT_UNDER_TEST), keep of the tests
+    that reach the mutated function only the focused files of its module
+    ([tool.housingmix.mutation.tests] in pyproject.toml): a mutant costs a second, not the
+    dozens of tests that pass through an upload or a transition on their way elsewhere."""
+    import os
+    import re
+    import tomllib
+
+    match = re.match(r"^(?P<module>.+?)\.x[_ǁ].*__mutmut_\d+$", os.environ.get("MUTANT_UNDER_TEST", ""))
+    if match is None:
+        return
+    data = tomllib.loads((Path(__file__).parent / "pyproject.toml").read_text(encoding="utf-8"))
+    files = data["tool"]["housingmix"]["mutation"]["tests"].get(match["module"])
+    if files is None:
+        return
+    kept, elsewhere = [], []
+    for item in items:
+        (kept if item.nodeid.split("::", 1)[0] in files else elsewhere).append(item)
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = kept
