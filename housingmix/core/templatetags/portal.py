@@ -1,8 +1,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
 from django.utils.translation import get_language, override
 
 register = template.Library()
@@ -53,11 +52,11 @@ def select_options(field):
     of the comuni or the reviewers has tens of options, and the template engine's per-variable
     work for each was a good share of a list page."""
     selected = "%s" % (field.value(),)
-    options = []
-    for value, label in field.field.choice_list:
-        value = "%s" % (value,)
-        options.append(
-            '<option value="%s"%s>%s</option>'
-            % (escape(value), " selected" if value == selected else "", conditional_escape(localize(label)))
-        )
-    return mark_safe("".join(options))
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if value == selected else "", localize(label))
+            for value, label in (("%s" % (value,), label) for value, label in field.field.choice_list)
+        ),
+    )
