@@ -138,6 +138,8 @@ coverage-report:
 	@echo "== Coverage of the app code, both legs combined =="
 	@$(COVERAGE) combine --keep test-artifacts/.coverage.sqlite test-artifacts/.coverage.postgres >/dev/null
 	$(COVERAGE) report
+	@$(COVERAGE) json -q -o test-artifacts/coverage.json
+	@$(PY) scripts/coverage_floor.py test-artifacts/coverage.json
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="
