@@ -10,6 +10,7 @@ commission; ``score_all(...)`` has each member declare and score; ``ranked_call(
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from housingmix.accounts.models import Membership, MembershipRole
@@ -194,3 +195,8 @@ def schedule_session(call, proposal, *, public=None):
             (proposal.operator, ParticipantSide.ETS, proposal.organisation),
         ],
     )
+
+
+def messages_of(response) -> list[str]:
+    """The messages a response left for its page, as texts."""
+    return [str(m) for m in get_messages(response.wsgi_request)]

@@ -3,7 +3,6 @@ twice, declaring twice, revisiting one's scores, acting on a session already hel
 documents that do not exist; each answered with an Italian message or a plain 404."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from projects import services
@@ -14,6 +13,7 @@ from tests.projects.factories import (
     ets_operator,
     evaluation,
     fresh,
+    messages_of,
     ranked_call,
     schedule_session,
     score,
@@ -21,19 +21,6 @@ from tests.projects.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
 
 
 def test_lead_adds_a_partner_by_tax_code_and_an_unknown_code_is_refused(login):
@@ -52,7 +39,7 @@ def test_lead_adds_a_partner_by_tax_code_and_an_unknown_code_is_refused(login):
     data = {"add_member": "1", "member-tax_code": partner.tax_code, "member-role": "Mandante"}
     response = client.post(url, data)
     assert response.status_code == 302 and response.url == url
-    assert "Ente aggiunto: deve confermare l'adesione dal proprio account." in _messages(response)
+    assert "Ente aggiunto: deve confermare l'adesione dal proprio account." in messages_of(response)
     assert proposal.members.filter(organisation=partner).count() == 1
 
     response = client.post(url, data)
@@ -67,7 +54,7 @@ def test_confirming_membership_after_submission_is_refused(login):
     client = login(proposal.partner_user)
     response = client.post(reverse("projects:member_confirm", kwargs={"pk": proposal.pk, "member": member.pk}))
     assert response.url == reverse("projects:proposal_detail", kwargs={"pk": proposal.pk})
-    assert _messages(response) == ["La proposta è già stata presentata."]
+    assert messages_of(response) == ["La proposta è già stata presentata."]
 
 
 def test_commission_home_is_a_404_for_someone_without_a_seat(login):
@@ -98,9 +85,9 @@ def test_a_held_session_cannot_be_moved_or_cancelled(login):
     client = login(call.staff)
     back = reverse("projects:session_detail", kwargs={"pk": session.pk})
     response = client.post(reverse("projects:session_cancel", kwargs={"pk": session.pk}), {"reason": "Sala chiusa"})
-    assert response.url == back and "Si annulla solo una seduta ancora da svolgere." in _messages(response)
+    assert response.url == back and "Si annulla solo una seduta ancora da svolgere." in messages_of(response)
     response = client.get(reverse("projects:session_move", kwargs={"pk": session.pk}))
-    assert response.url == back and "Si sposta solo una seduta ancora da svolgere." in _messages(response)
+    assert response.url == back and "Si sposta solo una seduta ancora da svolgere." in messages_of(response)
     assert fresh(session).status == SessionStatus.HELD
 
 

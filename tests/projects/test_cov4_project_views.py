@@ -3,28 +3,14 @@
 come back as Italian messages on the same page, never a 500."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from projects import services
 from projects.models import AgreementStatus, ReportStatus
 from tests.applications.conftest import pdf_upload
-from tests.projects.factories import active_project, fresh, ranked_call
+from tests.projects.factories import active_project, fresh, messages_of, ranked_call
 
 pytestmark = pytest.mark.django_db
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
 
 
 def _action(project, name):
@@ -40,19 +26,19 @@ def test_agreement_actions_refuse_bad_input_with_a_message(login):
     # No agreement yet: only "draft" makes sense.
     assert client.post(_action(project, "sign")).status_code == 404
     response = client.post(_action(project, "draft"), {"starts_on": "", "ends_on": "2027-03-31"})
-    assert response.url == detail and "Indica le date di inizio e fine." in _messages(response)
+    assert response.url == detail and "Indica le date di inizio e fine." in messages_of(response)
     assert not hasattr(fresh(project), "agreement")
 
     client.post(_action(project, "draft"), {"starts_on": "2026-04-01", "ends_on": "2027-03-31"})
     agreement = fresh(project).agreement
     response = client.post(_action(project, "sign"), {})
-    assert "Scegli il file della convenzione firmata." in _messages(response)
+    assert "Scegli il file della convenzione firmata." in messages_of(response)
     assert fresh(agreement).status == AgreementStatus.DRAFT
     assert client.post(_action(project, "tear-up")).status_code == 404
 
     # Closing a draft is not a transition the agreement has.
     response = client.post(_action(project, "close"))
-    assert response.status_code == 302 and _messages(response)
+    assert response.status_code == 302 and messages_of(response)
     assert fresh(agreement).status == AgreementStatus.DRAFT
 
 
@@ -63,7 +49,7 @@ def test_agreement_closes_once_active_and_an_unknown_document_is_a_404(login):
     services.agreement_activate(agreement=agreement, by=call.staff)
     client = login(call.staff)
     response = client.post(_action(project, "close"))
-    assert "Operazione eseguita." in _messages(response)
+    assert "Operazione eseguita." in messages_of(response)
     assert fresh(agreement).status == AgreementStatus.CLOSED
 
     # The PDF is rendered by the outbox worker (not run here): no document id is served yet.
@@ -86,14 +72,14 @@ def test_report_creation_refused_without_an_active_agreement_or_with_bad_dates(l
     detail = reverse("projects:project_detail", kwargs={"pk": project.pk})
 
     response = client.post(url, {"period_start": "2026-04-01"})
-    assert response.url == detail and "Indica il periodo rendicontato." in _messages(response)
+    assert response.url == detail and "Indica il periodo rendicontato." in messages_of(response)
     response = client.post(url, {"period_start": "2026-04-01", "period_end": "2026-06-30"})
-    assert "Si rendiconta solo un progetto con la convenzione in corso." in _messages(response)
+    assert "Si rendiconta solo un progetto con la convenzione in corso." in messages_of(response)
 
     services.agreement_sign(agreement=agreement, by=call.staff, upload=pdf_upload("firmata.pdf"))
     services.agreement_activate(agreement=agreement, by=call.staff)
     response = client.post(url, {"period_start": "2026-06-30", "period_end": "2026-04-01"})
-    assert "Il periodo rendicontato non è valido." in _messages(response)
+    assert "Il periodo rendicontato non è valido." in messages_of(response)
     assert not project.reports.exists()
 
 

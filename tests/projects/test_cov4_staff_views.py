@@ -4,7 +4,6 @@ admissibility, convening the table; every refusal comes back as an Italian messa
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,25 +17,13 @@ from tests.projects.factories import (
     ets_operator,
     evaluation,
     fresh,
+    messages_of,
     ranked_call,
     staff_user,
     submitted_proposal,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
 
 
 def test_staff_create_a_call_on_a_draft_notice_with_the_default_grid(login):
@@ -59,7 +46,7 @@ def test_staff_create_a_call_on_a_draft_notice_with_the_default_grid(login):
     )
     call = CodesignCall.objects.get(notice=notice)
     assert response.status_code == 302 and response.url == reverse("projects:call_manage", kwargs={"pk": call.pk})
-    assert "Avviso di co-progettazione creato con la griglia predefinita." in _messages(response)
+    assert "Avviso di co-progettazione creato con la griglia predefinita." in messages_of(response)
     assert call.status == CallStatus.DRAFT and call.criteria.exists()
     listing = client.get(reverse("projects:call_list"))
     assert listing.status_code == 200 and notice.title in listing.content.decode()
@@ -80,7 +67,7 @@ def test_an_unknown_call_action_is_a_404_and_a_refused_one_a_message(login):
     # The notice is still open: evaluation cannot start yet.
     response = client.post(reverse("projects:call_action", kwargs={"pk": call.pk, "action": "start_evaluation"}))
     assert response.status_code == 302
-    assert "La valutazione inizia dopo la scadenza dell'avviso." in _messages(response)
+    assert "La valutazione inizia dopo la scadenza dell'avviso." in messages_of(response)
     assert fresh(call).status == CallStatus.PUBLISHED
 
 
@@ -91,25 +78,25 @@ def test_commission_appointment_by_email_and_its_refusals(login):
     president, member = commission_user(email="presidente@example.org"), commission_user(email="membro@example.org")
 
     response = client.post(url, {"act_number": "", "act_date": "", "emails": ""})
-    assert "Compila tutti i campi della nomina." in _messages(response)
+    assert "Compila tutti i campi della nomina." in messages_of(response)
 
     response = client.post(
         url,
         {"act_number": "12/2026", "act_date": "2026-03-01", "emails": "presidente@example.org\nnessuno@example.org"},
     )
-    assert "Nessun account con queste e-mail: nessuno@example.org." in _messages(response)
+    assert "Nessun account con queste e-mail: nessuno@example.org." in messages_of(response)
     assert not fresh(call).commission.exists()
 
     response = client.post(
         url,
         {"act_number": "12/2026", "act_date": "2026-03-01", "emails": " Presidente@Example.org \n\nmembro@example.org"},
     )
-    assert response.status_code == 302 and "Commissione nominata e atto protocollato." in _messages(response)
+    assert response.status_code == 302 and "Commissione nominata e atto protocollato." in messages_of(response)
     seats = {s.user_id: s.is_president for s in fresh(call).commission.all()}
     assert seats == {president.pk: True, member.pk: False}
 
     response = client.post(url, {"act_number": "13/2026", "act_date": "2026-03-02", "emails": "membro@example.org"})
-    assert "La commissione di questo avviso è già stata nominata." in _messages(response)
+    assert "La commissione di questo avviso è già stata nominata." in messages_of(response)
     assert fresh(call).commission.count() == 2
 
 
@@ -151,7 +138,7 @@ def test_staff_convene_the_table_with_the_ranked_ets(login):
     response = client.post(url, {"starts_at": starts, "place": "Sala consiliare", "agenda": "1. Avvio"})
     session = TableSession.objects.get(call=call)
     assert response.status_code == 302 and response.url == reverse("projects:session_detail", kwargs={"pk": session.pk})
-    assert "Seduta convocata: i partecipanti ricevono l'invito per e-mail." in _messages(response)
+    assert "Seduta convocata: i partecipanti ricevono l'invito per e-mail." in messages_of(response)
     users = set(session.participants.values_list("user_id", flat=True))
     assert call.staff.pk in users and first.operator.pk in users and second.operator.pk in users
 
@@ -163,7 +150,7 @@ def test_a_proposal_not_ranked_cannot_become_a_project(login):
     client = login(call.staff)
     response = client.post(reverse("projects:project_create", kwargs={"pk": proposal.pk}))
     assert response.status_code == 302 and response.url == reverse("projects:call_manage", kwargs={"pk": call.pk})
-    assert _messages(response) and not hasattr(fresh(proposal), "final_project")
+    assert messages_of(response) and not hasattr(fresh(proposal), "final_project")
 
 
 def test_unknown_export_kind_is_a_404(login):
@@ -178,5 +165,5 @@ def test_a_double_click_on_create_project_gives_one_project_and_a_message(login)
     assert client.post(url).status_code == 302
     response = client.post(url)
     assert response.status_code == 302 and response.url == reverse("projects:call_manage", kwargs={"pk": call.pk})
-    assert "Questa proposta ha già un progetto definitivo." in _messages(response)
+    assert "Questa proposta ha già un progetto definitivo." in messages_of(response)
     assert type(fresh(first).final_project).objects.filter(proposal=first).count() == 1

@@ -28,15 +28,6 @@ from tests.projects.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
-
-
 def _mails_to(user):
     return [m for m in OutgoingEmail.objects.order_by("pk") if m.to == [user.email]]
 

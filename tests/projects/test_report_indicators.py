@@ -15,15 +15,6 @@ from tests.projects.factories import ranked_call
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
-
-
 def _project_with_report(login):
     call, first, _second, _seats = ranked_call()
     project = services.project_create(proposal=first, by=call.staff)

@@ -16,15 +16,6 @@ from tests.projects.factories import ets_operator, fresh, ranked_call, schedule_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
-
-
 def _event(email: OutgoingEmail):
     (attachment,) = email.attachments
     assert attachment["mimetype"] == "text/calendar"

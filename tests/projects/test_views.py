@@ -24,15 +24,6 @@ from tests.projects.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
-
-
 def test_public_call_page_shows_the_ranking_names_and_scores_only(client):
     call, first, second, _seats = ranked_call()
     response = client.get(reverse("projects:call_detail", kwargs={"pk": call.pk}))
