@@ -58,7 +58,8 @@ def _is_pkcs7_signed(head: bytes) -> bool:
     if text.startswith(b"-----BEGIN PKCS7-----"):
         text = text[len(b"-----BEGIN PKCS7-----") :].strip()
     if text[:2] in (b"MI", b"MC"):
-        chunk = b"".join(text[:1024].split())
+        # A short envelope's PEM end line falls inside the first kilobyte: it is not Base64.
+        chunk = b"".join(text[:1024].split(b"-----END PKCS7-----", 1)[0].split())
         chunk = chunk[: len(chunk) - len(chunk) % 4]
         try:
             der = base64.b64decode(chunk, validate=True)

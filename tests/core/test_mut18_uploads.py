@@ -131,6 +131,15 @@ def test_a_base64_envelope_is_read_across_its_lines_up_to_the_first_64_bytes():
     assert uploads.sniff(_upload(pem(_der(oid_at=65 - len(OID))))) is None
 
 
+def test_a_pem_envelope_shorter_than_a_kilobyte_is_recognised_with_its_end_line():
+    der = _der()[:300]
+    text = base64.b64encode(der)
+    lines = b"\n".join(text[i : i + 64] for i in range(0, len(text), 64))
+    assert uploads.sniff(_upload(b"-----BEGIN PKCS7-----\n" + lines + b"\n-----END PKCS7-----\n")) == uploads.P7M
+    # Any other text after the Base64 is still no envelope.
+    assert uploads.sniff(_upload(b"-----BEGIN PKCS7-----\n" + lines + b"\n-----END CERTIFICATE-----\n")) is None
+
+
 def test_base64_with_stray_characters_is_no_envelope():
     text = base64.b64encode(_der())
     # Four of them, so that the rest would still decode if they were skipped instead of refused.
