@@ -1,6 +1,8 @@
 """The one protocol register of the office: one yearly sequence for every kind of act, append-only
 below the ORM on both databases (its triggers survive migrations)."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -67,6 +69,23 @@ def test_trigger_installation_is_idempotent():
     triggers.install(connection)
     triggers.install(connection)
     assert triggers.installed(connection)
+
+
+def test_migrating_back_lifts_the_guard_and_forward_restores_it():
+    """The migration's two directions (``forward``/``reverse`` take the schema editor's connection):
+    back, the register can be updated below the ORM; forward again, it cannot."""
+    entry = _register(None)
+    editor = SimpleNamespace(connection=connection)  # what RunPython hands the two functions
+    triggers.reverse(None, editor)
+    assert not triggers.installed(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_protocolentry SET subject = %s WHERE id = %s", ["Cambiato", entry.pk])
+    assert ProtocolEntry.objects.get(pk=entry.pk).subject == "Cambiato"
+    triggers.forward(None, editor)
+    assert triggers.installed(connection)
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE core_protocolentry SET subject = %s WHERE id = %s", ["Di nuovo", entry.pk])
 
 
 def test_back_office_shows_the_register_read_only(client):
