@@ -206,6 +206,18 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture
+def login(client):
+    """``login(user)``: the test client logged in as ``user`` and returned. Through allauth's
+    backend: django-axes' backend, first in the list, cannot load users."""
+
+    def _login(user):
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
 def committing_client(client, django_capture_on_commit_callbacks):
     """A test client whose requests commit as real ones do: what a request leaves to the outbox
     (e-mails, PDFs) runs when the request ends, as the worker would run it."""

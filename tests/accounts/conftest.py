@@ -25,17 +25,6 @@ def offerer(db):
 
 
 @pytest.fixture
-def login(client):
-    """Log ``user`` in with allauth's backend: django-axes' backend, first in the list, cannot load users."""
-
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
-
-
-@pytest.fixture
 def client(committing_client):
     """Sign-up and password-reset e-mails leave from the outbox on commit: commit like real requests."""
     return committing_client

@@ -79,12 +79,3 @@ def reviewer(db):
 @pytest.fixture
 def application(db):
     return ApplicationFactory(submitted=True, units=2)
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        return client
-
-    return _login
