@@ -151,6 +151,18 @@ def ranked_units(*, needs: Needs, fitting_only: bool = True) -> QuerySet[Registr
     return queryset.annotate(fits=fits, points=points).order_by(F("fits").desc(), *order)
 
 
+# What a page of assessments reads: the rules' columns (``_assess``), the unit's name
+# (``HousingUnit.display_name``) and targets, the comune's name; not the hundred columns of the
+# three rows (a third of the page's time on PostgreSQL went to selecting and building them).
+# tests/beneficiaries/test_matching_ranking.py counts the page's queries at 10 and 100 units: a
+# field read here but left out would cost a query per row there.
+PAGE_FIELDS = (
+    *("is_available", "availability", "beds", "surface_m2", "step_free", "monthly_rent", "available_from"),
+    *("unit__label", "unit__street", "unit__street_number", "unit__staircase", "unit__flat_number"),
+    *("unit__position", "unit__targets", "comune__name"),
+)
+
+
 def page_assessments(*, needs: Needs, entries: QuerySet[RegistryEntry]) -> list[Assessment]:
     """The assessments of one page of ``ranked_units`` (its slice), in its order.
 
@@ -159,7 +171,7 @@ def page_assessments(*, needs: Needs, entries: QuerySet[RegistryEntry]) -> list[
     and only they get their reasons.
     """
     ids = list(entries.values_list("pk", flat=True))
-    rows = RegistryEntry.objects.select_related("unit", "comune").order_by().in_bulk(ids)
+    rows = RegistryEntry.objects.select_related("unit", "comune").only(*PAGE_FIELDS).order_by().in_bulk(ids)
     texts = _Texts(needs)
     return [_assess(rows[pk], needs, texts) for pk in ids if pk in rows]  # a row deleted meanwhile is left out
 

@@ -90,6 +90,19 @@ def household_get(*, pk: int) -> Household | None:
     )
 
 
+def household_for_matching(*, pk: int) -> Household | None:
+    """One household as the matching page needs it: what the permission rules read (its comune,
+    social worker, organisation, project) and what its needs are made of (members and preferred
+    comuni, so ``matching.household_needs`` costs no query); not the plan, actions, matches and
+    placements the household's own page shows."""
+    return (
+        Household.objects.select_related("comune", "social_worker__comune", "managing_organisation", "project")
+        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("pk")), "preferred_comuni")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def household_read_record(*, household: Household, user, parts: list[str], verb: str = "household.viewed") -> None:
     """Audit one read: who (the actor), when (the event's time), which parts."""
     audit.record(target=household, verb=verb, by=user, data={"parts": sorted(set(parts))})

@@ -44,8 +44,8 @@ def _check(request, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def _household(request, pk: int, perm: str = "beneficiaries.view_household"):
-    household = selectors.household_get(pk=pk)
+def _household(request, pk: int, perm: str = "beneficiaries.view_household", load=selectors.household_get):
+    household = load(pk=pk)
     # A household one may not see answers as one that does not exist: ids are sequential, and a
     # 403 would tell an outsider which exist and how many there are.
     if household is None or not rules.has_perm("beneficiaries.view_household", request.user, household):
@@ -273,7 +273,7 @@ def outcome_add(request, pk: int):
 
 @login_required
 def units(request, pk: int):
-    household = _household(request, pk, "beneficiaries.find_units")
+    household = _household(request, pk, "beneficiaries.find_units", load=selectors.household_for_matching)
     fitting_only = request.GET.get("tutti") != "1"
     needs, queryset = matching.units_for(household=household, fitting_only=fitting_only)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

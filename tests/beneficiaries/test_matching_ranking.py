@@ -164,3 +164,12 @@ def test_matching_queries_stay_constant_with_the_registry(client):
         counts.append((len(direct), pages))
     # Needs, the ranked page's ids, its rows with unit and comune: three, at 10 units as at 100.
     assert counts[0] == counts[1] and counts[0][0] == 3
+    # The page loads the household with its members and preferred comuni only (not the plan,
+    # actions, matches and placements of the household's page): 16 queries before, 12 now.
+    assert counts[0][1] == [12, 12]
+    # With the household as the page loads it, its needs cost no query: the ranked ids and the rows.
+    loaded = selectors.household_for_matching(pk=household.pk)
+    with CaptureQueriesContext(connection) as direct:
+        needs, queryset = matching.units_for(household=loaded)
+        assert len(matching.page_assessments(needs=needs, entries=queryset[:25])) == 25
+    assert len(direct) == 2
