@@ -259,14 +259,15 @@ def _session_cookie(size: int) -> str:
 
 def measure_load(size: int, *, duration_s: int, rounds: int, workers: int) -> dict | None:
     """wrk against gunicorn (sync workers, persistent DB connections), logged in, in rounds."""
-    import shutil
-
-    from . import servers, wrk
+    from . import prepare, servers, wrk
     from .common import Knobs
 
-    wrk_path = shutil.which("wrk")
-    if not wrk_path:
-        log("review bench: wrk not found, load stage skipped")
+    try:
+        # Installed when we are root, as the public pages' stage does (which runs after this one:
+        # on a fresh machine the review's load stage was skipped on the first run).
+        wrk_path = prepare.ensure_wrk()
+    except BenchError as error:
+        log("review bench: %s; load stage skipped", error)
         return None
     cookie = "sessionid=%s" % _session_cookie(size)
     specs = {"bare": "bench.settings_floor", "portal": "bench.settings_review"}
