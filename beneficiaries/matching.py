@@ -11,7 +11,8 @@ rows with their unit and comune and writes their reasons (``page_assessments``).
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,38 +118,124 @@ def household_needs(household: Household) -> Needs:
     )
 
 
-def _fits_q(needs: Needs) -> Q:
-    q = Q(availability__in=PROPOSABLE, beds__gte=needs.occupants, surface_m2__gte=needs.required_m2)
-    if needs.step_free:
-        q &= Q(step_free=True)
-    return q
+class RankedUnits:
+    """The registry ranked for one household's needs: fitting first (without ``fitting_only``),
+    then by soft points (preferred comune, rent within the budget, available soon), then
+    soonest, then by id. Only available registry rows; with ``fitting_only`` the units that fail
+    a hard rule are left out, without it they follow the fitting ones (a hard rule whose data is
+    missing, NULL in SQL, counts as not fitting).
 
-
-def ranked_units(*, needs: Needs, fitting_only: bool = True) -> QuerySet[RegistryEntry]:
-    """The registry ranked for ``needs``: fitting first, then by soft points, then soonest.
-
-    Rows are annotated with ``points``; with ``fitting_only`` the rest is left out, without it
-    rows are also annotated with ``fits`` (false as well when a hard rule lacks its data).
-    The registry's own rows only: ``page_assessments`` reads a page's units and comuni.
+    What ``Paginator`` takes: ``count()`` and slices; a slice is a ``RankedPage`` (``ids()``, or
+    iterate its rows). The ranking is one SQL statement written here, on the registry's own
+    columns: built by the ORM, the statement cost as much again to compose as to run (about 40 %
+    of the matching page's database work; bench/beneficiaries_bench.py). It runs unchanged on
+    SQLite and PostgreSQL; tests/beneficiaries/test_matching_ranking.py pins the order on both.
     """
-    point = lambda q: Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())  # noqa: E731
-    rent_ok = Q(monthly_rent__isnull=True)
-    if needs.budget is not None:
-        rent_ok |= Q(monthly_rent__lte=needs.budget)
-    points = (
-        point(Q(comune_id__in=needs.comuni))
-        + point(rent_ok)
-        + point(Q(available_from__isnull=True) | Q(available_from__lte=needs.soon))
-    )
-    order = [F("points").desc(), "available_from", "pk"]
-    queryset = RegistryEntry.objects.filter(is_available=True)
-    if fitting_only:
-        # Every row fits: no ``fits`` to compute, nor to sort on.
-        return queryset.filter(_fits_q(needs)).annotate(points=points).order_by(*order)
-    # A missing bed count or surface makes the rule unknown (NULL in SQL), which PostgreSQL
-    # sorted before the fitting units: an unknown is not a fit.
-    fits = Case(When(_fits_q(needs), then=Value(True)), default=Value(False), output_field=BooleanField())
-    return queryset.annotate(fits=fits, points=points).order_by(F("fits").desc(), *order)
+
+    def __init__(self, needs: Needs, fitting_only: bool):
+        self.needs, self.fitting_only = needs, fitting_only
+
+    def _sql(self) -> tuple[str, str, str, list, list]:
+        """(FROM and WHERE, the ORDER BY, the id column, the WHERE's params, the ORDER BY's)."""
+        meta, quote = RegistryEntry._meta, connection.ops.quote_name
+        c = {name: quote(meta.get_field(name).column) for name in COLUMNS}
+        needs = self.needs
+        hard = "%s IN (%s) AND %s >= %%s AND %s >= %%s" % (
+            c["availability"],
+            ", ".join(["%s"] * len(PROPOSABLE)),
+            c["beds"],
+            c["surface_m2"],
+        )
+        hard_params = [str(value) for value in PROPOSABLE] + [needs.occupants, needs.required_m2]
+        if needs.step_free:
+            hard += " AND %s" % c["step_free"]
+        comuni = sorted(needs.comuni)
+        in_comune = "%s IN (%s)" % (c["comune"], ", ".join(["%s"] * len(comuni))) if comuni else "1 = 0"
+        rent_ok = "%s IS NULL" % c["monthly_rent"]
+        order_params = [*comuni]
+        if needs.budget is not None:
+            rent_ok += " OR %s <= %%s" % c["monthly_rent"]
+            order_params.append(needs.budget)
+        order_params.append(needs.soon.isoformat())
+        point = "CASE WHEN %s THEN 1 ELSE 0 END"
+        points = " + ".join(
+            point % condition
+            for condition in (
+                in_comune,
+                rent_ok,
+                "%s IS NULL OR %s <= %%s" % (c["available_from"], c["available_from"]),
+            )
+        )
+        order = "(%s) DESC, %s ASC, %s ASC" % (points, c["available_from"], c["id"])
+        where, where_params = "%s" % c["is_available"], []
+        if self.fitting_only:
+            where, where_params = "%s AND %s" % (where, hard), hard_params
+        else:
+            order = "(%s) DESC, %s" % (point % hard, order)
+            order_params = hard_params + order_params
+        return "FROM %s WHERE %s" % (quote(meta.db_table), where), order, c["id"], where_params, order_params
+
+    def count(self) -> int:
+        source, _order, _id, params, _order_params = self._sql()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) " + source, params)
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def ids(self, start: int = 0, stop: int | None = None) -> list[int]:
+        """The ids of the ranked rows from ``start`` to ``stop`` (the end, without it)."""
+        source, order, id_column, params, order_params = self._sql()
+        sql = "SELECT %s %s ORDER BY %s" % (id_column, source, order)
+        if stop is not None:
+            sql += " LIMIT %s OFFSET %s" % (max(stop - start, 0), start)
+        elif start:
+            no_limit = connection.ops.no_limit_value()
+            sql += (" LIMIT %s" % no_limit if no_limit is not None else "") + " OFFSET %s" % start
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + order_params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice) and key.step is None and (key.start or 0) >= 0 and (key.stop or 0) >= 0:
+            return RankedPage(self, key.start or 0, key.stop)
+        raise TypeError("RankedUnits takes slices with non-negative bounds (a page)")
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+
+# The registry's fields the ranking reads (RankedUnits._sql), by their columns.
+COLUMNS = (
+    *("id", "is_available", "availability", "beds", "surface_m2", "step_free"),
+    *("comune", "monthly_rent", "available_from"),
+)
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    """One slice of ``RankedUnits``: its ids in rank order, or its rows (iterate) with unit and comune."""
+
+    ranked: RankedUnits
+    start: int
+    stop: int | None
+
+    def ids(self) -> list[int]:
+        return self.ranked.ids(self.start, self.stop)
+
+    def __len__(self) -> int:
+        return len(self.ids())
+
+    def __iter__(self):
+        ids = self.ids()
+        rows = _page_rows(ids)
+        return iter([rows[pk] for pk in ids if pk in rows])
+
+
+def ranked_units(*, needs: Needs, fitting_only: bool = True) -> RankedUnits:
+    """The registry ranked for ``needs`` (``RankedUnits``): paginate it, then ``page_assessments``."""
+    return RankedUnits(needs, fitting_only)
 
 
 # What a page of assessments reads: the rules' columns (``_assess``), the unit's name
@@ -163,15 +250,19 @@ PAGE_FIELDS = (
 )
 
 
-def page_assessments(*, needs: Needs, entries: QuerySet[RegistryEntry]) -> list[Assessment]:
+def _page_rows(ids: list[int]) -> dict[int, RegistryEntry]:
+    return RegistryEntry.objects.select_related("unit", "comune").only(*PAGE_FIELDS).order_by().in_bulk(ids)
+
+
+def page_assessments(*, needs: Needs, entries: RankedPage) -> list[Assessment]:
     """The assessments of one page of ``ranked_units`` (its slice), in its order.
 
     The sort keeps the page's ids only; then its rows are read by primary key with their unit and
     comune (joined before the sort, PostgreSQL joined every fitting unit to keep twenty-five),
     and only they get their reasons.
     """
-    ids = list(entries.values_list("pk", flat=True))
-    rows = RegistryEntry.objects.select_related("unit", "comune").only(*PAGE_FIELDS).order_by().in_bulk(ids)
+    ids = entries.ids()
+    rows = _page_rows(ids)
     texts = _Texts(needs)
     return [_assess(rows[pk], needs, texts) for pk in ids if pk in rows]  # a row deleted meanwhile is left out
 
@@ -252,7 +343,7 @@ def _assess(entry: RegistryEntry, needs: Needs, texts: _Texts) -> Assessment:
     return Assessment(entry=entry, reasons=reasons)
 
 
-def units_for(*, household: Household, fitting_only: bool = True) -> tuple[Needs, QuerySet[RegistryEntry]]:
+def units_for(*, household: Household, fitting_only: bool = True) -> tuple[Needs, RankedUnits]:
     """The needs of ``household`` and the ranked registry for them (paginate, then ``page_assessments``)."""
     needs = household_needs(household)
     return needs, ranked_units(needs=needs, fitting_only=fitting_only)

@@ -108,6 +108,24 @@ def test_ranking_order_and_reasons_are_pinned():
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_ranking_reads_as_a_sequence_from_any_offset_and_refuses_what_is_not_a_page():
+    household = f.household(members=(0, 1))
+    entries = _registry()
+    name = {entry.pk: key for key, entry in entries.items()}
+    for fitting_only, order in ((True, "BACDEGF"), (False, "BACDEGFIKLHJM")):
+        _needs, ranked = matching.units_for(household=household, fitting_only=fitting_only)
+        assert len(ranked) == ranked.count() == len(order)
+        # From an offset to the end (no LIMIT: SQLite writes one anyway), as ids and as rows.
+        assert "".join(name[pk] for pk in ranked[4:].ids()) == order[4:]
+        assert "".join(name[entry.pk] for entry in ranked[4:]) == order[4:]
+        assert "".join(name[entry.pk] for entry in ranked) == order
+        assert len(ranked[1:3]) == 2 and ranked[5:2].ids() == []
+    for not_a_page in (0, slice(-1, None), slice(0, 10, 2)):
+        with pytest.raises(TypeError):
+            ranked[not_a_page]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_needs_read_alike_from_the_page_prefetch_and_from_one_query():
     household = f.household(members=(0, 1))  # the head has a disability and needs step-free access
     household.preferred_comuni.set([comune("Codogno"), comune("Lodi")])
