@@ -72,10 +72,14 @@ def household_list(*, user, comune=None, status=None) -> QuerySet[Household]:
     return queryset.order_by("-referred_on", "-pk")
 
 
+# What the permission rules (beneficiaries/rules.py) read of a household, loaded with it.
+_READ_BY_THE_RULES = ("comune", "social_worker__comune", "managing_organisation", "project")
+
+
 def household_get(*, pk: int) -> Household | None:
     """One household with everything its page shows, in a fixed number of queries."""
     return (
-        Household.objects.select_related("plan", "comune", "social_worker__comune", "managing_organisation", "project")
+        Household.objects.select_related("plan", *_READ_BY_THE_RULES)
         .prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("pk")),
             "preferred_comuni",
@@ -96,7 +100,7 @@ def household_for_matching(*, pk: int) -> Household | None:
     comuni, so ``matching.household_needs`` costs no query); not the plan, actions, matches and
     placements the household's own page shows."""
     return (
-        Household.objects.select_related("comune", "social_worker__comune", "managing_organisation", "project")
+        Household.objects.select_related(*_READ_BY_THE_RULES)
         .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("pk")), "preferred_comuni")
         .filter(pk=pk)
         .first()
