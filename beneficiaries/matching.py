@@ -228,9 +228,7 @@ class RankedPage:
         return len(self.ids())
 
     def __iter__(self):
-        ids = self.ids()
-        rows = _page_rows(ids)
-        return iter([rows[pk] for pk in ids if pk in rows])
+        return iter(_rows_in_order(self.ids()))
 
 
 def ranked_units(*, needs: Needs, fitting_only: bool = True) -> RankedUnits:
@@ -250,8 +248,10 @@ PAGE_FIELDS = (
 )
 
 
-def _page_rows(ids: list[int]) -> dict[int, RegistryEntry]:
-    return RegistryEntry.objects.select_related("unit", "comune").only(*PAGE_FIELDS).order_by().in_bulk(ids)
+def _rows_in_order(ids: list[int]) -> list[RegistryEntry]:
+    """The rows of ``ids`` with their unit and comune, in that order (a row deleted meanwhile is left out)."""
+    rows = RegistryEntry.objects.select_related("unit", "comune").only(*PAGE_FIELDS).order_by().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def page_assessments(*, needs: Needs, entries: RankedPage) -> list[Assessment]:
@@ -261,10 +261,8 @@ def page_assessments(*, needs: Needs, entries: RankedPage) -> list[Assessment]:
     comune (joined before the sort, PostgreSQL joined every fitting unit to keep twenty-five),
     and only they get their reasons.
     """
-    ids = entries.ids()
-    rows = _page_rows(ids)
     texts = _Texts(needs)
-    return [_assess(rows[pk], needs, texts) for pk in ids if pk in rows]  # a row deleted meanwhile is left out
+    return [_assess(entry, needs, texts) for entry in _rows_in_order(entries.ids())]
 
 
 class _Texts:

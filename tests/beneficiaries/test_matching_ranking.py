@@ -82,6 +82,10 @@ def _registry() -> dict:
     }
 
 
+# The registry of ``_registry()`` ranked for the household of two, fitting units only and all.
+ORDERS = ((True, "BACDEGF"), (False, "BACDEGFIKLHJM"))
+
+
 def _expected(name: str) -> list[tuple]:
     return [(code, *DIFFERENCES[name].get(code, reason)) for code, reason in FITS.items()]
 
@@ -91,7 +95,7 @@ def test_ranking_order_and_reasons_are_pinned():
     household = f.household(members=(0, 1))
     entries = _registry()
     name = {entry.pk: key for key, entry in entries.items()}
-    for fitting_only, order in ((True, "BACDEGF"), (False, "BACDEGFIKLHJM")):
+    for fitting_only, order in ORDERS:
         needs, queryset = matching.units_for(household=household, fitting_only=fitting_only)
         assert queryset.count() == len(order)
         rows = matching.page_assessments(needs=needs, entries=queryset[:25])
@@ -112,7 +116,7 @@ def test_the_ranking_reads_as_a_sequence_from_any_offset_and_refuses_what_is_not
     household = f.household(members=(0, 1))
     entries = _registry()
     name = {entry.pk: key for key, entry in entries.items()}
-    for fitting_only, order in ((True, "BACDEGF"), (False, "BACDEGFIKLHJM")):
+    for fitting_only, order in ORDERS:
         _needs, ranked = matching.units_for(household=household, fitting_only=fitting_only)
         assert len(ranked) == ranked.count() == len(order)
         # From an offset to the end (no LIMIT: SQLite writes one anyway), as ids and as rows.
