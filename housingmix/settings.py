@@ -125,6 +125,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets, error lists and form layouts: Django's Jinja2 edition of its own templates, several
+# times faster than the Django-template one (same markup; housingmix/core/form_renderer.py).
+FORM_RENDERER = "housingmix.core.form_renderer.WidgetRenderer"
+
 # --- Database ---------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
