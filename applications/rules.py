@@ -17,10 +17,15 @@ def _is_application_owner(user, application):
         return False
     if application.created_by_id == user.pk:
         return True
-    return (
-        application.organisation_id is not None
-        and user.memberships.filter(organisation_id=application.organisation_id).exists()
-    )
+    if application.organisation_id is None:
+        return False
+    # Asked by several rules on one page: kept on the manifestation for this user and body (one
+    # query a page; none when the selector read it with the record, see reader_remember).
+    memo = application.__dict__.setdefault("_member_memo", {})
+    key = (user.pk, application.organisation_id)
+    if key not in memo:
+        memo[key] = user.memberships.filter(organisation_id=application.organisation_id).exists()
+    return memo[key]
 
 
 is_application_owner = rules.predicate(_is_application_owner, name="is_application_owner")
@@ -72,6 +77,28 @@ def stake_remember(user, application, found: bool) -> None:
     codes = _stake_codes(application)
     if codes:
         application.__dict__.setdefault("_stake_memo", {})[(user.pk, frozenset(codes))] = bool(found)
+
+
+def member_exists(user_pk: int):
+    """As an annotation of a manifestation queryset: whether user ``user_pk`` is a member of the
+    body it is made for (what ``_is_application_owner`` asks of the memberships)."""
+    return Exists(Membership.objects.filter(user_id=user_pk, organisation_id=OuterRef("organisation_id")))
+
+
+def reader_annotations(user_pk: int) -> dict:
+    """The reader's relation to each manifestation, read with the records: ``reader_stake`` and
+    ``reader_member`` (see ``reader_remember``)."""
+    return {"reader_stake": stake_exists(user_pk), "reader_member": member_exists(user_pk)}
+
+
+def reader_remember(user, application) -> None:
+    """Keep a record's ``reader_annotations`` as the memberships' answers for ``user``: the page's
+    rules then ask the database nothing more."""
+    stake_remember(user, application, application.reader_stake)
+    if application.organisation_id is not None:
+        application.__dict__.setdefault("_member_memo", {})[(user.pk, application.organisation_id)] = bool(
+            application.reader_member
+        )
 
 
 has_stake_in = rules.predicate(_has_stake_in, name="has_stake_in")

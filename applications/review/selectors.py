@@ -130,11 +130,11 @@ def review_application_get(*, user: User, reference) -> Application | None:
     # which lock and read the record again) would double the columns and the planning of the join.
     queryset = Application.objects.select_related("notice", "protocol", "assigned_to")
     if user.is_authenticated:
-        # The reader's stake in it (every rule of the page asks) in the same query.
-        queryset = queryset.annotate(reader_stake=application_rules.stake_exists(user.pk))
+        # The reader's stake in it and membership of its body (every rule of the page asks) in the same query.
+        queryset = queryset.annotate(**application_rules.reader_annotations(user.pk))
     application = queryset.filter(reference=reference).exclude(status=ApplicationStatus.DRAFT).first()
     if application is not None and user.is_authenticated:
-        application_rules.stake_remember(user, application, application.reader_stake)
+        application_rules.reader_remember(user, application)
     if application is None or not rules.has_perm("applications.review_record", user, application):
         return None
     return application

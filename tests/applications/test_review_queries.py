@@ -16,7 +16,7 @@ from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
 from housingmix.territory.models import Comune
 from properties.models import HousingUnit
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.notices.factories import NoticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,20 @@ def test_detail_queries_do_not_grow_and_hidden_forms_are_not_built(staff_client,
         assert context[key] is None, key
     assert all(form is None for _unit, form in context["checklist_forms"])
     assert context["units"] and all(unit.checklist for unit in context["units"])
+
+
+def test_an_organisations_manifestation_costs_the_same_and_its_members_are_refused(staff_client):
+    """Made for a body: whether the reader belongs to it (asked by every rule of the page) is read
+    with the record, not once per rule; and a member of the body gets no review page."""
+    client = staff_client(10)
+    eligible = Application.objects.filter(status=ApplicationStatus.ELIGIBLE).order_by("-pk").first()
+    body = OrganisationFactory()
+    Application.objects.filter(pk=eligible.pk).update(organisation=body)
+    url = reverse("review:detail", kwargs={"ref": eligible.reference})
+    n, _response = _queries(client, url)
+    assert n == DETAIL_QUERIES
+    MembershipFactory(user=User.objects.get(email=STAFF_EMAIL), organisation=body)
+    assert client.get(url).status_code == 404
 
 
 def test_open_review_builds_the_forms_it_shows(staff_client):
