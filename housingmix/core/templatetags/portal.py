@@ -1,7 +1,9 @@
+from html import escape
+
 from django import template
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.formats import localize
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
 register = template.Library()
@@ -42,6 +44,11 @@ def euro(value):
     return format_euro(value)
 
 
+def _escaped(text) -> str:
+    """``conditional_escape``: markup already safe kept, anything else escaped."""
+    return text.__html__() if hasattr(text, "__html__") else escape(str(text))
+
+
 @register.simple_tag
 def select_options(field):
     """The ``<option>`` elements of a filter's select (``field``: a bound field whose form field
@@ -52,11 +59,13 @@ def select_options(field):
     of the comuni or the reviewers has tens of options, and the template engine's per-variable
     work for each was a good share of a list page."""
     selected = "%s" % (field.value(),)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, " selected" if value == selected else "", localize(label))
-            for value, label in (("%s" % (value,), label) for value, label in field.field.choice_list)
-        ),
-    )
+    # The stdlib's escape on each string (what format_html's conditional_escape comes down to for
+    # a plain value, without its per-argument dispatch), one mark_safe for the whole list.
+    parts = []
+    for value, label in field.field.choice_list:
+        value = "%s" % (value,)
+        parts.append(
+            '<option value="%s"%s>%s</option>'
+            % (escape(value), " selected" if value == selected else "", _escaped(localize(label)))
+        )
+    return mark_safe("".join(parts))
