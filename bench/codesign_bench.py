@@ -159,16 +159,16 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from bench.common import analyse, interleaved_medians, login_verified
+    from bench.common import analyse, client_environment, interleaved_medians, login_verified
     from housingmix.accounts.roles import Role
     from projects.selectors import ranking_compute
 
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     call_command("migrate", verbosity=0)
-    setup_test_environment()
+    client_environment()
     from django.contrib.auth.models import Group
 
     from housingmix.accounts.models import User

@@ -246,11 +246,10 @@ def _session_cookie(size: int) -> str:
         "import django; django.setup()\n"
         "from django.contrib.auth import login\n"
         "from django.test import Client\n"
-        "from django.test.utils import setup_test_environment\n"
         "from demo.management.commands.seed_bench import STAFF_EMAIL\n"
         "from housingmix.accounts.models import User\n"
-        "setup_test_environment()\n"
-        "from bench.common import login_verified\n"
+        "from bench.common import client_environment, login_verified\n"
+        "client_environment()\n"
         "c = Client(); login_verified(c, User.objects.get(email=STAFF_EMAIL))\n"
         "print(c.cookies['sessionid'].value)\n"
     )

@@ -24,15 +24,15 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+    from django.test.utils import CaptureQueriesContext, override_settings
     from django.urls import reverse
 
     from applications.models import Application, ApplicationStatus
-    from bench.common import login_verified
+    from bench.common import client_environment, login_verified
     from demo.management.commands.seed_bench import STAFF_EMAIL
     from housingmix.accounts.models import User
 
-    setup_test_environment()  # the test client needs testserver in ALLOWED_HOSTS
+    client_environment()  # the test client's host allowed, templates not instrumented
     staff = User.objects.get(email=STAFF_EMAIL)
     # The richest manifestation: eligible (units, checks, visit, decision), the newest one.
     rich = (
