@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,17 @@ def _redis_database_per_worker():
     os.environ["REDIS_TEST_URL"] = "%s/%s" % (base, databases[index].strip())
 
 
+def _name_the_template(config) -> None:
+    """In the controller of an xdist run: the template its workers clone (see django_db_setup);
+    they are started after this and inherit the environment."""
+    template = _template_name(config)
+    if template:
+        os.environ[TEMPLATE_ENV] = template
+
+
 def pytest_configure(config):
     _redis_database_per_worker()
+    _name_the_template(config)
     # The SQLite test database and the screenshots live here (see settings: TEST NAME).
     (Path(__file__).parent / "test-artifacts").mkdir(exist_ok=True)
     from django.conf import settings
@@ -146,6 +156,109 @@ def _mutation_selection(config, items):
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = kept
+
+
+TEMPLATE_ENV = "HOUSINGMIX_TEST_DB_TEMPLATE"
+
+
+def _template_name(config) -> str | None:
+    """The test database every worker of this run clones (xdist: ``-n``), named by the controller
+    before it starts them; None for a run without workers or one that reuses its database."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return None
+    if config.getoption("reuse_db", False) or config.getoption("nomigrations", False):
+        return None
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        return str(Path(__file__).parent / "test-artifacts" / ("test-db-template-%d.sqlite3" % os.getpid()))
+    return "test_%s_template" % database["NAME"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database, migrated once per run and cloned by each xdist worker.
+
+    Migrating the test database (170 migrations with their data: comuni, roles, permissions) took
+    each worker 35-45 s of a run on these two cores, twice per leg. The first worker to need a
+    database migrates the template (the others wait on a file lock), then every worker clones it:
+    ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, a file copy on SQLite (Django's own
+    ``clone_test_db``, what its parallel test runner does). The controller drops the template at
+    the end. A run without workers, or with ``--reuse-db``, sets up as pytest-django does."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    template = os.environ.get(TEMPLATE_ENV)
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    if not (template and worker) or aliases - {"default"} or serialized_aliases:
+        keepdb = request.config.getoption("reuse_db", False) and not request.config.getoption("create_db", False)
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
+            )
+        yield
+        if not keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=verbosity)
+        return
+    import fcntl
+
+    connection = connections["default"]
+    original_name = connection.settings_dict["NAME"]
+    built, lock_file = _template_files(template)
+    with django_db_blocker.unblock(), open(lock_file, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        connection.settings_dict["TEST"]["NAME"] = template
+        if built.exists():
+            connection.settings_dict["NAME"] = template
+        else:
+            connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+            built.touch()
+        connection.close()  # everything committed is in the file (SQLite) or not in use (PostgreSQL)
+        connection.creation.clone_test_db(suffix=worker, verbosity=verbosity, autoclobber=True)
+        clone = connection.creation.get_test_db_clone_settings(worker)["NAME"]
+        from django.conf import settings
+
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = clone
+        connection.settings_dict["TEST"]["NAME"] = clone
+        connection.close()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(original_name, verbosity=verbosity)
+
+
+def _template_files(template: str) -> tuple[Path, Path]:
+    """The marker that the template is migrated, and the lock the workers take to build it."""
+    folder = Path(__file__).parent / "test-artifacts"
+    return folder / (Path(template).name + ".built"), folder / (Path(template).name + ".lock")
+
+
+def _drop_template(config) -> None:
+    template = os.environ.pop(TEMPLATE_ENV, None)
+    if not template or hasattr(config, "workerinput"):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    for leftover in _template_files(template):
+        leftover.unlink(missing_ok=True)
+    if connection.vendor == "sqlite":
+        Path(template).unlink(missing_ok=True)
+        return
+    with config.stash[blocking_manager_key].unblock(), connection.creation._nodb_cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS %s" % connection.ops.quote_name(template))
+
+
+def pytest_unconfigure(config):
+    _drop_template(config)
 
 
 def pytest_report_header(config):
