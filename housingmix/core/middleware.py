@@ -1,13 +1,24 @@
 """The portal's own middleware: where a request comes from, and how its answer may be cached."""
 
+import functools
 import ipaddress
 import logging
 import sqlite3
 
+from auditlog import get_logentry_model
+from auditlog.cid import set_cid
+from auditlog.context import _set_extra_data, auditlog_value
 from auditlog.middleware import AuditlogMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.signals import setting_changed
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import patch_cache_control
@@ -81,6 +92,8 @@ class CacheControlMiddleware:
 
     @staticmethod
     def _logged_in(request) -> bool:
+        """Whether the answer may be for a logged-in user, asked without a query or a cache read
+        when the view did not need the session itself."""
         # Without a session cookie nobody is logged in: asking request.user would open an empty
         # session and add "Vary: Cookie" to pages that do not depend on it.
         if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
@@ -88,16 +101,98 @@ class CacheControlMiddleware:
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "_wrapped", None) is not empty:
             return user.is_authenticated  # already loaded by the view: free
-        # A session that names a user is enough to keep the answer private: loading the user
-        # (one more query) would only tell a stale session from a live one, and both stay private.
         session = getattr(request, "session", None)
-        return bool(session is not None and session.get(SESSION_KEY))
+        if session is not None and session.accessed:
+            return bool(session.get(SESSION_KEY))  # already read by the view: free
+        # A session cookie the view never read: the answer stays private without reading the
+        # session (a query, or a cache round trip). Such a page depends on no one, so keeping it
+        # from shared caches costs nothing; and an anonymous visitor with a session is rare (a
+        # login begun, a message pending) and only loses the browser's copy of a public page.
+        return True
+
+
+@functools.cache
+def _static_csp_headers() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The policy headers the settings give every response, each with its excluded URL prefixes:
+    (header, value, prefixes), built once (django-csp builds them again for every response)."""
+    headers = []
+    for header, setting, report_only in (
+        (HEADER, "CONTENT_SECURITY_POLICY", False),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+    ):
+        value = build_policy(report_only=report_only)
+        if value:
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ()
+            headers.append((header, value, tuple(prefixes)))
+    return tuple(headers)
+
+
+@receiver(setting_changed)
+def _csp_setting_changed(*, setting, **kwargs):
+    if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        _static_csp_headers.cache_clear()
+
+
+class CSPMiddleware(LibraryCSPMiddleware):
+    """django-csp's middleware with the policy text built once. A response whose policy can
+    differ from the settings' (a view's csp_update/csp_replace/csp_exempt decorators, a nonce asked
+    for, a header already set, Django's debug pages) goes through django-csp's own path; every
+    other response gets the same headers, which django-csp would rebuild from the settings each
+    time (about a tenth of a constant page's cost through the whole middleware)."""
+
+    _POLICY_ATTRIBUTES = (
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_exempt",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+        "_csp_exempt_ro",
+    )
+
+    def process_response(self, request, response):
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or HEADER in response
+            or HEADER_REPORT_ONLY in response
+            or any(hasattr(response, name) for name in self._POLICY_ATTRIBUTES)
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return super().process_response(request, response)
+        for header, value, prefixes in _static_csp_headers():
+            if not request.path_info.startswith(prefixes):
+                response[header] = value
+        # As django-csp does: a nonce asked for after the header is written is an error, not a
+        # nonce silently missing from the policy.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+# The one receiver of the request's audit data (see LazyAuditlogMiddleware), under a fixed id.
+_REQUEST_AUDIT_UID = ("housingmix-request", 0)
+
+
+def _request_audit_data(sender, instance, **kwargs):
+    _set_extra_data(sender, instance, signal_duid=_REQUEST_AUDIT_UID, **kwargs)
 
 
 class LazyAuditlogMiddleware(AuditlogMiddleware):
-    """django-auditlog's middleware with a lazy actor: the stock one tests ``isinstance(request.user,
-    User)`` on every request, which loads the session and the user (two queries) even when nothing
-    is written. Here the user is looked up only when a log entry is saved during the request."""
+    """django-auditlog's middleware, in two ways cheaper for a request that writes nothing:
+
+    - a lazy actor: the stock one tests ``isinstance(request.user, User)`` on every request, which
+      loads the session and the user (two queries) even when nothing is written. Here the user
+      is looked up only when a log entry is saved during the request;
+    - one receiver, connected once: the stock middleware connects a ``pre_save`` receiver for
+      the request and disconnects it after (which also empties the signal's receiver cache for
+      every model's saves). Here auditlog's own receiver is connected once under a fixed id, and
+      each request only sets (and afterwards resets) auditlog's context variable, which that
+      receiver reads: the request's actor, address and port go on its log entries and on no
+      other's."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        pre_save.connect(_request_audit_data, sender=get_logentry_model(), dispatch_uid=_REQUEST_AUDIT_UID)
 
     @staticmethod
     def _get_actor(request):
@@ -109,6 +204,16 @@ class LazyAuditlogMiddleware(AuditlogMiddleware):
             return getattr(user, "_wrapped", user)
 
         return SimpleLazyObject(actor)
+
+    def __call__(self, request):
+        set_cid(request)
+        data = self.get_extra_data(request)
+        data["signal_duid"] = _REQUEST_AUDIT_UID
+        token = auditlog_value.set(data)
+        try:
+            return self.get_response(request)
+        finally:
+            auditlog_value.reset(token)
 
 
 def _connection_lost(connection) -> bool:

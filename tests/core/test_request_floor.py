@@ -7,9 +7,11 @@ import pytest
 from auditlog.models import LogEntry
 from django.conf import settings as django_settings
 from django.db import connection
+from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from housingmix.core.middleware import cache_directives
 from housingmix.notices.models import FaqTopic
 from tests.accounts.factories import UserFactory
 
@@ -52,15 +54,43 @@ def test_anonymous_public_page_from_the_page_cache_costs_no_query(client, name):
     assert "public" in response["Cache-Control"]
 
 
-def test_logged_in_constant_page_reads_the_session_only(client, floor):
+def _directives(response) -> set[str]:
+    return cache_directives(response)
+
+
+def test_logged_in_constant_page_costs_no_query(client, floor):
     user = UserFactory()
     client.force_login(user)
     queries, response = _queries(client, "/__floor__/")
-    # One query: the session row (database sessions). The user is not loaded: nothing needs it.
+    # Database sessions, and still no query: the page reads neither the session nor the user, and
+    # the session cookie alone keeps a logged-in visitor's answer private, never stored.
+    assert queries == []
+    assert {"private", "no-store"} <= _directives(response)
+
+
+def test_a_page_kept_a_minute_is_private_for_a_session_cookie_the_view_never_read(client, floor):
+    client.force_login(UserFactory())
+    queries, response = _queries(client, "/__floor_minute__/")
+    assert queries == []
+    assert {"private", "no-store"} <= _directives(response)
+    # The same with a cookie whose session no longer exists: nothing was read to find out.
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert {"private", "no-store"} <= _directives(_queries(client, "/__floor_minute__/")[1])
+
+
+def test_a_session_the_view_read_decides_without_reading_it_again(client, floor):
+    # Anonymous with a session (a login begun, a message pending): the view's own header stands.
+    session = client.session
+    session["seen"] = True
+    session.save()
+    queries, response = _queries(client, "/__floor_minute_session__/")
+    assert len(queries) == 1 and "django_session" in queries[0], queries
+    assert _directives(response) == {"max-age"}
+    # Logged in, the same page is private.
+    client.force_login(UserFactory())
+    queries, response = _queries(client, "/__floor_minute_session__/")
     assert len(queries) == 1, queries
-    assert "django_session" in queries[0]
-    # Still a logged-in visitor's answer: private, never stored.
-    assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store", "max-age"} <= _directives(response)
 
 
 def test_logged_in_constant_page_costs_no_query_with_cached_sessions(client, floor, settings):
@@ -88,6 +118,26 @@ def test_a_write_by_a_logged_in_user_still_records_the_actor(client, floor):
     assert entry.actor == user
     assert entry.actor_email == user.email
     assert entry.remote_addr == "127.0.0.1"
+
+
+def test_a_request_connects_no_receiver_of_its_own(client, floor):
+    client.force_login(UserFactory())
+    client.get("/__floor__/")  # the middleware is built (and its one receiver connected)
+    outside = len(pre_save.receivers)
+    assert client.get("/__floor_receivers__/").content == str(outside).encode()
+    assert len(pre_save.receivers) == outside
+
+
+def test_a_write_after_the_request_carries_nothing_of_it(client, floor):
+    user = UserFactory()
+    client.force_login(user)
+    client.post("/__floor_write__/", {"n": "3"}, REMOTE_ADDR="192.0.2.7")
+    # The same thread writes again, outside any request (a task, a command): no actor, no address.
+    later = FaqTopic.objects.create(name="Argomento 4")
+    inside = LogEntry.objects.get_for_object(FaqTopic.objects.get(name="Argomento 3")).get()
+    outside = LogEntry.objects.get_for_object(later).get()
+    assert (inside.actor, inside.remote_addr) == (user, "192.0.2.7")
+    assert (outside.actor, outside.remote_addr) == (None, None)
 
 
 def test_an_anonymous_write_has_no_actor(client, floor):
