@@ -405,6 +405,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Audit ------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# No correlation id from a request header in the audit log: X-Correlation-ID is text anyone can
+# send, and reading it built the request's header map on every request.
+AUDITLOG_CID_HEADER = None
 
 # --- Logging: no personal data, ever -----------------------------------------
 LOGGING = {

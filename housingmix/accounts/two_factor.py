@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import django_otp
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -115,11 +115,8 @@ def qr_svg(text: str) -> str:
     return image.to_string(encoding="unicode").split("?>", 1)[-1]
 
 
-def is_enforced(path: str) -> bool:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
+def is_enforced(match) -> bool:
+    """Whether the page of ``match`` (the request's ResolverMatch) asks for the second factor."""
     name = match.view_name
     if name in EXEMPT_NAMES or name.startswith(EXEMPT_PREFIXES):
         return False
@@ -138,13 +135,17 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # The path first: a page outside the enforced URLs never loads the session or the user.
-        if not is_enforced(request.path_info):
-            return self.get_response(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Django has resolved the URL by now: its match is read, not resolved a second time; and a
+        # page outside the enforced URLs never loads the session or the user.
+        if not is_enforced(request.resolver_match):
+            return None
         user = getattr(request, "user", None)
         if user is not None and requires_two_factor(user) and not is_verified(request):
             return redirect(verification_url(request.get_full_path()))
-        return self.get_response(request)
+        return None
 
 
 @transaction.atomic

@@ -195,6 +195,20 @@ class LazyAuditlogMiddleware(AuditlogMiddleware):
         pre_save.connect(_request_audit_data, sender=get_logentry_model(), dispatch_uid=_REQUEST_AUDIT_UID)
 
     @staticmethod
+    def _get_remote_addr(request):
+        # ClientAddressMiddleware, first in the chain, has put the client's address in REMOTE_ADDR
+        # and removed X-Forwarded-For: read it without building the request's header map.
+        return None if settings.AUDITLOG_DISABLE_REMOTE_ADDR else request.META.get("REMOTE_ADDR")
+
+    @staticmethod
+    def _get_remote_port(request):
+        # As auditlog reads it (X-Forwarded-Port, an integer or nothing), from the environ.
+        try:
+            return int(request.META.get("HTTP_X_FORWARDED_PORT", ""))
+        except ValueError:
+            return None
+
+    @staticmethod
     def _get_actor(request):
         def actor():
             user = getattr(request, "user", None)

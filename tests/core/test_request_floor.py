@@ -111,13 +111,21 @@ def test_sessions_are_cached_only_with_a_shared_cache():
 def test_a_write_by_a_logged_in_user_still_records_the_actor(client, floor):
     user = UserFactory()
     client.force_login(user)
-    response = client.post("/__floor_write__/", {"n": "1"})
+    response = client.post(
+        "/__floor_write__/",
+        {"n": "1"},
+        HTTP_X_CORRELATION_ID="typed-by-anyone",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",  # no trusted proxy: ignored
+        HTTP_X_FORWARDED_PORT="8443",
+    )
     assert response.status_code == 200
     topic = FaqTopic.objects.get(name="Argomento 1")
     entry = LogEntry.objects.get_for_object(topic).get()
     assert entry.actor == user
     assert entry.actor_email == user.email
-    assert entry.remote_addr == "127.0.0.1"
+    assert (entry.remote_addr, entry.remote_port) == ("127.0.0.1", 8443)
+    # A client's correlation header is not written into the record.
+    assert entry.cid is None
 
 
 def test_a_request_connects_no_receiver_of_its_own(client, floor):
@@ -141,6 +149,7 @@ def test_a_write_after_the_request_carries_nothing_of_it(client, floor):
 
 
 def test_an_anonymous_write_has_no_actor(client, floor):
-    client.post("/__floor_write__/", {"n": "2"})
+    client.post("/__floor_write__/", {"n": "2"}, HTTP_X_FORWARDED_PORT="not a port")
     entry = LogEntry.objects.get_for_object(FaqTopic.objects.get(name="Argomento 2")).get()
     assert entry.actor is None
+    assert entry.remote_port is None
