@@ -6,7 +6,7 @@ environment; writes the per-round timings (seconds) to OUT.json.
 Three measurements, interleaved in a rotating order so a slow spell of the machine
 spreads over all of them:
 
-- task: ``document_render_task.apply()`` (eager, in-process) on a fresh DocumentJob,
+- task: ``outbox_job_run_task.apply()`` (eager, in-process) on a fresh render job (the outbox),
   after deleting the notice's generated PDFs so that the task really renders instead of
   finding a PDF with the same source hash. It includes what the product pays for: the
   HTML rendering, the PDF/UA-1 tagging, storing the file, the audit event, the job row.
@@ -33,25 +33,48 @@ import django
 
 
 def _fresh_job(notice) -> int:
-    """Delete the notice's generated notice PDFs and return a new pending job for it."""
-    from housingmix.notices.models import DocumentJob, DocumentKind, NoticeDocument
+    """Delete the notice's generated notice PDFs (so the job renders: the same source would give
+    the existing version back) and return a new pending render job for it: the outbox row a
+    publication writes (notices.services.document_jobs_request), without the send after commit
+    that, with tasks run in-process, would render it here, in the set-up."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
 
-    for document in NoticeDocument.objects.filter(notice=notice, kind=DocumentKind.NOTICE_PDF):
+    from housingmix.core.documents.services import documents_of
+    from housingmix.core.outbox import Job
+    from housingmix.notices.models import DocumentKind
+    from housingmix.notices.services import RENDER_JOBS
+
+    for document in documents_of(notice, kinds=[DocumentKind.NOTICE_PDF]):
         document.file.delete(save=False)
         document.delete()
-    return DocumentJob.objects.create(notice=notice, kind=DocumentKind.NOTICE_PDF).pk
+    now = timezone.now()
+    job = Job.objects.create(
+        kind=RENDER_JOBS[DocumentKind.NOTICE_PDF],
+        target_type=ContentType.objects.get_for_model(notice),
+        target_id=str(notice.pk),
+        requested_at=now,
+        next_attempt_at=now,
+    )
+    return job.pk
 
 
 def _run_task(notice) -> float:
-    from housingmix.notices.tasks import document_render_task
+    """The worker's task for one render job (outbox_job_run_task, run in this process)."""
+    from housingmix.core.documents.services import documents_of
+    from housingmix.core.outbox import Job, JobStatus
+    from housingmix.core.outbox.tasks import outbox_job_run_task
+    from housingmix.notices.models import DocumentKind
 
     job_id = _fresh_job(notice)  # outside the timing: it is the benchmark's set-up, not the task
     start = time.perf_counter()
-    result = document_render_task.apply(kwargs={"job_id": job_id})
+    result = outbox_job_run_task.apply(kwargs={"job_id": job_id})
     elapsed = time.perf_counter() - start
     # A task that failed, or rendered nothing, would look fast: refuse the measurement.
-    if not result.successful() or not isinstance(result.result, int):
-        raise RuntimeError("document_render_task did not render a PDF: state %s, %r" % (result.state, result.result))
+    rendered = documents_of(notice, kinds=[DocumentKind.NOTICE_PDF]).exists()
+    done = Job.objects.filter(pk=job_id, status=JobStatus.DONE).exists()
+    if not result.successful() or result.result is not True or not rendered or not done:
+        raise RuntimeError("outbox_job_run_task rendered no PDF: state %s, %r" % (result.state, result.result))
     return elapsed
 
 

@@ -154,7 +154,7 @@ def _probes_table(pages: PageResults) -> list[str]:
 
 
 _PDF_ROWS = [
-    ("task", "task: `document_render_task.apply()`"),
+    ("task", "task: `outbox_job_run_task.apply()`"),
     ("raw", 'raw: `HTML(string=html, base_url="/").write_pdf()`'),
     ("raw_same_options", "raw with the task's PDF/UA-1 options (info)"),
     ("html", "`documents.notice_html()` alone (info)"),
