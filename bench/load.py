@@ -97,7 +97,10 @@ async def _client(http, base: str, offerers: list[dict], deadline: float) -> lis
 async def _phase(base: str, shares: list[list[dict]], deadline: float) -> list[tuple[str, int, float]]:
     import aiohttp
 
-    connector = aiohttp.TCPConnector(limit=0)
+    # Idle connections are dropped by the client before gunicorn drops them (its keep-alive is 2 s):
+    # a request written on a connection the server is closing fails with "Cannot write to closing
+    # transport", which no browser would report (it opens another), and a POST is not retried.
+    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=1)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as http:
         results = await asyncio.gather(*(_client(http, base, share, deadline) for share in shares))
