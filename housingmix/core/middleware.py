@@ -202,9 +202,11 @@ class LazyAuditlogMiddleware(AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_port(request):
-        # As auditlog reads it (X-Forwarded-Port, an integer or nothing), from the environ.
+        # Behind the trusted proxy, the port it forwarded (X-Forwarded-Port); otherwise the
+        # connection's own: a header the client typed is not written into the record.
+        name = "HTTP_X_FORWARDED_PORT" if settings.TRUSTED_PROXY_COUNT else "REMOTE_PORT"
         try:
-            return int(request.META.get("HTTP_X_FORWARDED_PORT", ""))
+            return int(request.META.get(name, ""))
         except ValueError:
             return None
 

@@ -116,14 +116,15 @@ def test_a_write_by_a_logged_in_user_still_records_the_actor(client, floor):
         {"n": "1"},
         HTTP_X_CORRELATION_ID="typed-by-anyone",
         HTTP_X_FORWARDED_FOR="198.51.100.9",  # no trusted proxy: ignored
-        HTTP_X_FORWARDED_PORT="8443",
+        HTTP_X_FORWARDED_PORT="8443",  # the same
+        REMOTE_PORT="51234",
     )
     assert response.status_code == 200
     topic = FaqTopic.objects.get(name="Argomento 1")
     entry = LogEntry.objects.get_for_object(topic).get()
     assert entry.actor == user
     assert entry.actor_email == user.email
-    assert (entry.remote_addr, entry.remote_port) == ("127.0.0.1", 8443)
+    assert (entry.remote_addr, entry.remote_port) == ("127.0.0.1", 51234)
     # A client's correlation header is not written into the record.
     assert entry.cid is None
 
@@ -149,7 +150,24 @@ def test_a_write_after_the_request_carries_nothing_of_it(client, floor):
 
 
 def test_an_anonymous_write_has_no_actor(client, floor):
-    client.post("/__floor_write__/", {"n": "2"}, HTTP_X_FORWARDED_PORT="not a port")
+    client.post("/__floor_write__/", {"n": "2"}, HTTP_X_FORWARDED_PORT="8443")
     entry = LogEntry.objects.get_for_object(FaqTopic.objects.get(name="Argomento 2")).get()
     assert entry.actor is None
-    assert entry.remote_port is None
+    assert entry.remote_port is None  # no connection port, and the header is not the proxy's
+
+
+def test_behind_the_proxy_the_audit_has_the_forwarded_client_and_port(client, floor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(
+        "/__floor_write__/",
+        {"n": "5"},
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+        HTTP_X_FORWARDED_PORT="443",
+        REMOTE_PORT="9",
+    )
+    client.post("/__floor_write__/", {"n": "6"}, HTTP_X_FORWARDED_FOR="203.0.113.6", HTTP_X_FORWARDED_PORT="a port")
+    first, second = (
+        LogEntry.objects.get_for_object(FaqTopic.objects.get(name="Argomento %d" % n)).get() for n in (5, 6)
+    )
+    assert (first.remote_addr, first.remote_port) == ("203.0.113.5", 443)
+    assert (second.remote_addr, second.remote_port) == ("203.0.113.6", None)
