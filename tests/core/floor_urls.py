@@ -1,5 +1,6 @@
-"""Constant views for the request-floor tests: one that reads nothing, one that writes an
-audited row, one that counts the save receivers, two that say how long they may be kept (one of them reading the session). Mounted in front of the portal's own URLs (tests/core/test_request_floor.py)."""
+"""Constant views for the request-floor tests: one that reads nothing, one that writes an audited
+row, one that counts the save receivers, two that say how long they may be kept (one of them
+reading the session). Mounted in front of the portal's own URLs (tests/core/test_request_floor.py)."""
 
 from django.db.models.signals import pre_save
 from django.http import HttpResponse

@@ -54,10 +54,6 @@ def test_anonymous_public_page_from_the_page_cache_costs_no_query(client, name):
     assert "public" in response["Cache-Control"]
 
 
-def _directives(response) -> set[str]:
-    return cache_directives(response)
-
-
 def test_logged_in_constant_page_costs_no_query(client, floor):
     user = UserFactory()
     client.force_login(user)
@@ -65,17 +61,17 @@ def test_logged_in_constant_page_costs_no_query(client, floor):
     # Database sessions, and still no query: the page reads neither the session nor the user, and
     # the session cookie alone keeps a logged-in visitor's answer private, never stored.
     assert queries == []
-    assert {"private", "no-store"} <= _directives(response)
+    assert {"private", "no-store"} <= cache_directives(response)
 
 
 def test_a_page_kept_a_minute_is_private_for_a_session_cookie_the_view_never_read(client, floor):
     client.force_login(UserFactory())
     queries, response = _queries(client, "/__floor_minute__/")
     assert queries == []
-    assert {"private", "no-store"} <= _directives(response)
+    assert {"private", "no-store"} <= cache_directives(response)
     # The same with a cookie whose session no longer exists: nothing was read to find out.
     client.cookies[django_settings.SESSION_COOKIE_NAME] = "x" * 32
-    assert {"private", "no-store"} <= _directives(_queries(client, "/__floor_minute__/")[1])
+    assert {"private", "no-store"} <= cache_directives(_queries(client, "/__floor_minute__/")[1])
 
 
 def test_a_session_the_view_read_decides_without_reading_it_again(client, floor):
@@ -85,12 +81,12 @@ def test_a_session_the_view_read_decides_without_reading_it_again(client, floor)
     session.save()
     queries, response = _queries(client, "/__floor_minute_session__/")
     assert len(queries) == 1 and "django_session" in queries[0], queries
-    assert _directives(response) == {"max-age"}
+    assert cache_directives(response) == {"max-age"}
     # Logged in, the same page is private.
     client.force_login(UserFactory())
     queries, response = _queries(client, "/__floor_minute_session__/")
     assert len(queries) == 1, queries
-    assert {"private", "no-store", "max-age"} <= _directives(response)
+    assert {"private", "no-store", "max-age"} <= cache_directives(response)
 
 
 def test_logged_in_constant_page_costs_no_query_with_cached_sessions(client, floor, settings):
