@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from housingmix.core import audit, workflow
 from housingmix.core.files import private_file_response
+from housingmix.core.pagination import CappedCountPaginator
 
 from . import documents, exports, matching, selectors, services
 from .forms import (
@@ -65,7 +66,7 @@ def household_list(request):
     queryset = selectors.household_list(
         user=request.user, comune=request.GET.get("comune") or None, status=request.GET.get("stato") or None
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "beneficiaries/household_list.html",
@@ -425,7 +426,9 @@ def registrations_overdue(request):
 @login_required
 def household_reads(request, pk: int):
     household = _household(request, pk, "beneficiaries.audit_reads")
-    page = Paginator(selectors.household_reads(household=household), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(selectors.household_reads(household=household), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for event in page.object_list:
         event.verb_label = audit.label(event.verb)
     return render(request, "beneficiaries/household_reads.html", {"household": household, "page_obj": page})

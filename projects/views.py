@@ -8,7 +8,6 @@ the user may not see is a plain 404 (no hint that it exists).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from housingmix.accounts.models import Organisation, OrganisationType, User
 from housingmix.core import audit, drafts, workflow
 from housingmix.core.documents import documents_of
 from housingmix.core.files import private_file_response
+from housingmix.core.pagination import CappedCountPaginator
 
 from . import forms, selectors, services
 from .models import (
@@ -59,7 +59,7 @@ def _need(request, permission: str, obj=None) -> None:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _form_page(request, form, *, title: str, back: str, submit: str, intro: str = ""):

@@ -3,7 +3,6 @@
 import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from housingmix.core.exports.views import export_response
+from housingmix.core.pagination import CappedCountPaginator
 
 from . import selectors
 from .fitness import unit_fit
@@ -61,7 +61,7 @@ def _registry_rows(page) -> None:
 def registry_list(request):
     _staff(request)
     filterset = selectors.registry_filterset(data=request.GET or None)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _registry_rows(page)
     query = request.GET.copy()
     query.pop("page", None)

@@ -11,7 +11,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from housingmix.core import charts, workflow
 from housingmix.core.exports import views as export_views
 from housingmix.core.files import private_file_response
+from housingmix.core.pagination import CappedCountPaginator
 
 from ..models import (
     OFFERER_TYPE_CHOICES,
@@ -112,7 +112,7 @@ def _queue_rows(page) -> None:
 def queue(request):
     _workspace(request)
     filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None, with_units=False)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _queue_rows(page)
     return render(
         request,

@@ -69,3 +69,16 @@ def select_options(field):
             % (escape(value), " selected" if value == selected else "", _escaped(localize(label)))
         )
     return mark_safe("".join(parts))  # nosec B308 B703 - every value and label escaped above
+
+
+@register.filter
+def page_numbers(page):
+    """The page links of ``page``'s list, elided around ``page`` itself (the first pages, an
+    ellipsis, the ones around it, an ellipsis, the last ones). A list above the capped count
+    (core.pagination) shows no last page, and no page after the last one it read."""
+    paginator = page.paginator
+    numbers = list(paginator.get_elided_page_range(page.number))
+    if not page.has_next():
+        while numbers and (numbers[-1] == paginator.ELLIPSIS or numbers[-1] > page.number):
+            numbers.pop()
+    return numbers
