@@ -40,7 +40,12 @@ def test_within_the_cap_it_pages_as_djangos_paginator(rows):
     assert ours.num_pages == django.num_pages == 8
     for number in (1, 2, 7, 8, 9, 10**30, 0, -1, "x", None, "2"):
         a, b = ours.get_page(number), django.get_page(number)
-        assert (a.number, _names(a), a.has_next(), a.has_previous()) == (b.number, _names(b), b.has_next(), b.has_previous())
+        assert (a.number, _names(a), a.has_next(), a.has_previous()) == (
+            b.number,
+            _names(b),
+            b.has_next(),
+            b.has_previous(),
+        )
         assert (a.start_index(), a.end_index()) == (b.start_index(), b.end_index())
         assert page_numbers(a) == list(django.get_elided_page_range(b.number))
 
@@ -115,7 +120,9 @@ def test_a_list_of_objects_is_capped_too():
 
 def test_the_review_queue_above_the_cap_says_more_than_and_pages_on(client, monkeypatch):
     call_command("seed_bench", count=60, stdout=io.StringIO())
-    client.force_login(User.objects.get(email=STAFF_EMAIL), backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(
+        User.objects.get(email=STAFF_EMAIL), backend="allauth.account.auth_backends.AuthenticationBackend"
+    )
     monkeypatch.setattr(pagination, "COUNT_CAP", 30)
     url = reverse("review:queue")
     response = client.get(url)
