@@ -14,6 +14,7 @@ from housingmix.accounts.roles import Role
 from housingmix.core import audit
 from housingmix.core.choices import CachedChoices
 from housingmix.core.documents import GeneratedDocument, documents_of
+from housingmix.core.queries import JSONList
 from housingmix.territory.models import Comune
 from properties.fitness import unit_fit
 from properties.models import HousingUnit
@@ -153,27 +154,35 @@ def _latest_outcome():
     )
 
 
+def _checks():
+    """The outer unit's checklist rows (item, outcome, note) as one JSON array: a column of the
+    units' query instead of a second query. NULL for a unit without checks."""
+    return Subquery(
+        ReviewCheck.objects.filter(unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(rows=JSONList(JSONObject(pk="pk", item="item", outcome="outcome", note="note")))
+        .values("rows"),
+        output_field=JSONField(),
+    )
+
+
 def review_units(*, application: Application) -> list[HousingUnit]:
     """Units with comune, checklist rows (``checks`` by item), their latest outcome
-    (``current_outcome``, read with the units) and the fit rule computed."""
+    (``current_outcome``) and the fit rule computed: one query, the outcome and the checks
+    read as columns of the units' rows."""
     units = list(
         application.units.select_related("comune")
-        .annotate(latest_outcome=_latest_outcome())
-        .prefetch_related(
-            Prefetch(
-                "review_checks",
-                # By the row's own columns: the model's ordering ("unit", "item") follows the
-                # unit's ordering and joins two tables into the query just to sort.
-                queryset=ReviewCheck.objects.order_by("unit_id", "item"),
-                to_attr="check_list",
-            )
-        )
+        .annotate(latest_outcome=_latest_outcome(), check_rows=_checks())
         .order_by("position", "pk")
     )
     for unit in units:
         data = unit.latest_outcome
         unit.current_outcome = UnitOutcome(unit_id=unit.pk, **data) if data else None
-        unit.checks = {c.item: c for c in unit.check_list}
+        unit.checks = {
+            row["item"]: ReviewCheck(application_id=unit.application_id, unit_id=unit.pk, **row)
+            for row in unit.check_rows or ()
+        }
         unit.fit = unit_fit(unit)
         unit.checklist = [(value, label, unit.checks.get(value)) for value, label in CheckItem.choices]
     return units
