@@ -3,8 +3,8 @@ count is exact up to ``COUNT_CAP`` rows and stops there.
 
 Django's paginator counts the whole filtered list on every page (``COUNT(*)``), the one query of
 a list page that grows with the table: at 100,000 manifestations it reads the whole index. Here
-the count reads at most ``COUNT_CAP + 1`` rows (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``,
-without the list's ORDER BY, which a count does not need). Up to the cap nothing changes for the
+the count reads at most ``COUNT_CAP + 1`` rows (``SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)``,
+without the list's ORDER BY and computed columns, which a count does not need). Up to the cap nothing changes for the
 reader: the number found, the page links, the last page. Above it the page says "more than
 10,000", links the pages around the current one and the next one, and every page is still
 reachable (``?page=`` beyond the pages the cap vouches for is read and answered by the rows
@@ -42,8 +42,10 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         """The rows, exact up to ``cap``; ``cap + 1`` means "more than ``cap``"."""
         object_list = self.object_list
-        if hasattr(object_list, "query"):  # a queryset: the ordering does not change a count
-            return object_list.order_by()[: self.cap + 1].count()
+        if hasattr(object_list, "query"):
+            # A queryset: neither its ordering nor its computed columns change a count (the
+            # filters that use them stay); without them the database reads the rows' keys only.
+            return object_list.order_by().values("pk")[: self.cap + 1].count()
         return min(len(object_list), self.cap + 1)
 
     @property
@@ -93,7 +95,10 @@ class CappedCountPaginator(Paginator):
 
     def _last_page(self):
         """Past the end of a list above the cap: its last page, from the exact count (rare)."""
-        total = self.object_list.order_by().count() if hasattr(self.object_list, "query") else len(self.object_list)
+        if hasattr(self.object_list, "query"):
+            total = self.object_list.order_by().values("pk").count()
+        else:
+            total = len(self.object_list)
         last = max(1, math.ceil(total / self.per_page))
         bottom = (last - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page])

@@ -18,6 +18,7 @@ from housingmix.core import pagination
 from housingmix.core.pagination import CappedCountPaginator
 from housingmix.core.templatetags.portal import page_numbers
 from housingmix.territory.models import Ambito
+from properties.models import HousingUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,24 @@ def test_the_count_reads_at_most_cap_plus_one_rows_and_does_not_sort(rows):
     (query,) = captured.captured_queries
     sql = query["sql"].upper()
     assert "COUNT(" in sql and "LIMIT 31" in sql and "ORDER BY" not in sql
+    # The key alone is read: no column the list shows or sorts by.
+    assert '"TERRITORY_AMBITO"."NAME"' not in sql and '"TERRITORY_AMBITO"."ID"' in sql
+
+
+def test_the_queues_filtered_counts_are_exact(client):
+    """The count leaves out the queue's computed columns and ordering, not its filters."""
+    from applications.review import selectors
+
+    call_command("seed_bench", count=60, stdout=io.StringIO())
+    staff = User.objects.get(email=STAFF_EMAIL)
+    unit = HousingUnit.objects.exclude(application__status="draft").order_by("pk").first()
+    counts = []
+    for data in (None, {"comune": str(unit.comune_id)}, {"overdue": "yes"}, {"status": "eligible"}):
+        filterset = selectors.review_queue_filterset(user=staff, data=data, with_units=False)
+        assert data is None or filterset.form.is_valid(), data
+        counts.append(CappedCountPaginator(filterset.qs, 25).count)
+        assert counts[-1] == len(list(filterset.qs)), data
+    assert counts[0] > max(counts[1:]) and counts[1] > 0  # the filters did filter
 
 
 def test_above_the_cap_every_page_is_reachable_and_knows_whether_another_follows(rows):
