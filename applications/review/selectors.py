@@ -236,23 +236,43 @@ def review_detail_context(*, application: Application) -> dict:
     history = application_history(application=application, public_only=False, limit=HISTORY_LIMIT)
     units = review_units(application=application)
     visits = site_visits_with_photos(application=application, units=units)
+    attachments = list(application.attachments.select_related("unit").order_by("is_integration", "kind", "pk"))
     return {
         "units": units,
         "visit_findings": visit_findings(visits),
-        "attachments": list(application.attachments.select_related("unit").order_by("is_integration", "kind", "pk")),
+        "attachments": attachments,
         "history": history,
         "proposal": latest_proposal(application=application, history=history, limit=HISTORY_LIMIT),
         "notes": list(application.internal_notes.select_related("author")[:100]),
         "info_requests": list(application.info_requests.select_related("protocol")),
-        "replies": list(
-            OffererReply.objects.filter(application=application)
-            .select_related("protocol")
-            .prefetch_related("attachments")
-        ),
+        "replies": replies_with_attachments(application=application, attachments=attachments),
         "visits": visits,
         "decisions": list(application.decisions.select_related("protocol", "decided_by")),
         "documents": list(documents_of(application)),
     }
+
+
+def replies_with_attachments(*, application: Application, attachments: list[Attachment]) -> list[OffererReply]:
+    """The offerer's replies, each with its files (``attachment_list``) taken from ``attachments``
+    (the manifestation's, already read for the page): the files' ids come as a JSON column of the
+    replies' query instead of a prefetch query. A reply's files are its manifestation's (the
+    reply service files them so, and the page's download link serves no other)."""
+    through = OffererReply.attachments.through
+    ids = Subquery(
+        through.objects.filter(offererreply_id=OuterRef("pk"))
+        .order_by()
+        .values("offererreply_id")
+        .annotate(ids=JSONList("attachment_id"))
+        .values("ids"),
+        output_field=JSONField(),
+    )
+    replies = list(
+        OffererReply.objects.filter(application=application).select_related("protocol").annotate(attachment_ids=ids)
+    )
+    by_pk = {attachment.pk: attachment for attachment in attachments}
+    for reply in replies:
+        reply.attachment_list = [by_pk[pk] for pk in sorted(reply.attachment_ids or ()) if pk in by_pk]
+    return replies
 
 
 def site_visits_with_photos(*, application: Application, units: list[HousingUnit] | None = None) -> list[dict]:

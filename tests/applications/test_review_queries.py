@@ -6,14 +6,15 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.models import Application, ApplicationStatus, ReviewCheck
+from applications.models import Application, ApplicationStatus, OffererReply, ReviewCheck
 from demo.management.commands.seed_bench import STAFF_EMAIL
 from housingmix.accounts.models import User
 from housingmix.accounts.roles import Role
+from housingmix.core.protocol import services as protocol
 from housingmix.territory.models import Comune
 from properties.models import HousingUnit
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -143,6 +144,34 @@ def test_the_checklists_are_read_with_the_units(staff_client):
         for item, check in unit.checks.items()
     }
     assert shown == {(c.unit_id, c.item): (c.outcome, c.note, c.pk) for c in saved}
+
+
+def test_replies_show_their_files_without_a_query_of_their_own(staff_client):
+    """A reply's files are taken from the manifestation's, already on the page: no prefetch, and
+    each link is the file's download."""
+    client = staff_client(10)
+    eligible = Application.objects.filter(status=ApplicationStatus.ELIGIBLE).order_by("-pk").first()
+    url = reverse("review:detail", kwargs={"ref": eligible.reference})
+    files = list(eligible.attachments.order_by("-pk")[:2])
+    assert len(files) == 2
+    with transaction.atomic():
+        for text, filed in (("Prima risposta", files), ("Seconda, senza file", [])):
+            entry = protocol.register(
+                direction="in", sender="Offerente", recipient="Ufficio di Piano", subject=text, sha256="0" * 64
+            )
+            reply = OffererReply.objects.create(
+                application=eligible, kind="integration", text=text, created_by=eligible.created_by, protocol=entry
+            )
+            reply.attachments.set(filed)
+    n, response = _queries(client, url)
+    assert n == DETAIL_QUERIES
+    replies = {reply.text: reply for reply in response.context["replies"]}
+    assert [a.pk for a in replies["Prima risposta"].attachment_list] == sorted(a.pk for a in files)
+    assert replies["Seconda, senza file"].attachment_list == []
+    html = response.content.decode()
+    for attachment in files:
+        link = reverse("review:attachment", kwargs={"ref": eligible.reference, "pk": attachment.pk})
+        assert html.count('href="%s"' % link) == 2  # among the files and under the reply
 
 
 def _choices(response, name):
