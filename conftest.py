@@ -320,11 +320,12 @@ def _fast_password_hasher(settings):
 
 @pytest.fixture
 def login(client):
-    """``login(user)``: the test client logged in as ``user`` and returned. Through allauth's
-    backend: django-axes' backend, first in the list, cannot load users."""
+    """``login(user)``: the test client logged in as ``user`` and returned. Through the portal's
+    backend (accounts.backends, allauth's), as a real login: django-axes' backend, first in the
+    list, only guards the logins."""
 
     def _login(user):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
         return client
 
     return _login

@@ -182,7 +182,7 @@ def login_verified(client, user) -> None:
     import django_otp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     device = device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     session = client.session

@@ -36,7 +36,7 @@ from housingmix.notices import services as notice_services  # noqa: E402
 from housingmix.notices.models import NoticeKind  # noqa: E402
 from housingmix.territory.models import Comune  # noqa: E402
 
-BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+BACKEND = "housingmix.accounts.backends.AuthenticationBackend"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PASSWORD = "Bench-Password-2026!"  # noqa: S105  # nosec B105: a throw-away bench database
 FIRST_NAMES = ["Anna", "Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Davide"]

@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(); then back-office and review URLs ask for the second factor.
-    "django_otp.middleware.OTPMiddleware",
+    "housingmix.accounts.two_factor.OTPMiddleware",
     "housingmix.accounts.two_factor.TwoFactorMiddleware",
     # Pages for logged-in users, and pages that do not say otherwise, are private, no-store.
     "housingmix.core.middleware.CacheControlMiddleware",
@@ -203,7 +203,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "housingmix.accounts.backends.AuthenticationBackend",
 ]
 # Django's checks with the portal's own (Italian, translated) messages: housingmix/accounts/validators.py.
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 PENDING_KEY = "identity_pending"
 REVOCATION_KEY = "identity_revocation"
-LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+LOGIN_BACKEND = "housingmix.accounts.backends.AuthenticationBackend"
 
 
 class _LibraryBeginView(SpidCieOidcRpBeginView):

@@ -125,7 +125,7 @@ def test_staff_unlock_an_address_in_the_back_office(client, verified_offerer):
     assert _login_from(client, ATTACKER_ADDRESS, PASSWORD).status_code == 429
 
     staff = UserFactory(staff=True)
-    client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     changelist = reverse("admin:axes_accessattempt_changelist")
     page = client.get(changelist, {"ip_address": ATTACKER_ADDRESS})
     assert page.status_code == 200

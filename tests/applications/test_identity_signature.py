@@ -47,7 +47,7 @@ def _spid_draft():
 
 
 def _login_with_spid(client, user):
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
     session = client.session
     info = _identity(user.tax_code)
     session[SESSION_KEY] = {**info.as_dict(), "user_id": user.pk}
@@ -98,7 +98,7 @@ def test_the_verified_codice_fiscale_cannot_be_typed_differently(client):
 def test_the_identity_signature_is_offered_only_to_a_spid_session(client):
     owner, application = _spid_draft()
     url = reverse("applications:declarations", kwargs={"ref": application.reference})
-    client.force_login(owner, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(owner, backend="housingmix.accounts.backends.AuthenticationBackend")
     assert SignatureMode.DIGITAL_IDENTITY.value not in client.get(url).content.decode()
     c = _login_with_spid(client, owner)
     assert SignatureMode.DIGITAL_IDENTITY.value in c.get(url).content.decode()

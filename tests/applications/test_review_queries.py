@@ -22,15 +22,17 @@ from tests.notices.factories import NoticeFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the verified second-factor device (django-otp), the user's roles, COUNT, the
-# page, its units. The filter's choices come from the cache.
-QUEUE_QUERIES = 7
-# Session, user, device, roles, the manifestation with the reader's stake in it (asked by every
+# Session, the user with the verified second-factor device (one query: accounts.backends), the
+# user's roles, COUNT, the page, its units. The filter's choices come from the cache.
+QUEUE_QUERIES = 6
+# Session, user with device, roles, the manifestation with the reader's stake in it (asked by every
 # rule, read with it), the read-audit INSERT, units with their latest outcomes and checklists,
 # attachments, history (the proposal comes from it), notes, requests, replies, visits, decisions,
 # documents.
-DETAIL_QUERIES = 15
-REGISTRY_QUERIES = 6  # session, user, device, roles, COUNT, the page (the rule asked directly: no permission tables)
+DETAIL_QUERIES = 14
+REGISTRY_QUERIES = (
+    5  # session, user with device, roles, COUNT, the page (the rule asked directly: no permission tables)
+)
 
 
 def _seed(count: int) -> User:
@@ -49,7 +51,7 @@ def _queries(client, url, data=None) -> tuple[int, object]:
 @pytest.fixture
 def staff_client(client):
     def make(count):
-        client.force_login(_seed(count), backend="allauth.account.auth_backends.AuthenticationBackend")
+        client.force_login(_seed(count), backend="housingmix.accounts.backends.AuthenticationBackend")
         return client
 
     return make

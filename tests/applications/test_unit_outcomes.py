@@ -59,7 +59,7 @@ def test_two_units_one_eligible_one_refused_after_a_preavviso_the_owner_answers(
     flat_a, flat_b = application.units.order_by("position", "pk")
     owner = application.created_by
     c = committing_client
-    c.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    c.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
 
     # The review page offers an outcome per unit, starting on a neutral choice.
     page = c.get(reverse("review:detail", kwargs={"ref": application.reference})).content.decode()
@@ -91,7 +91,7 @@ def test_two_units_one_eligible_one_refused_after_a_preavviso_the_owner_answers(
     assert application.notice.rup in notice_text and "Dott.ssa Anna Bianchi" in notice_text
 
     # The owner sees each unit's outcome and answers the preavviso.
-    c.force_login(owner, backend="allauth.account.auth_backends.AuthenticationBackend")
+    c.force_login(owner, backend="housingmix.accounts.backends.AuthenticationBackend")
     status_url = reverse("review:offerer_status", kwargs={"ref": application.reference})
     page = c.get(status_url).content.decode()
     rows = page.split('id="esito-alloggio-')
@@ -106,7 +106,7 @@ def test_two_units_one_eligible_one_refused_after_a_preavviso_the_owner_answers(
     assert response.status_code == 302
 
     # The final act decides only the unit with the preavviso; the eligible one is carried over.
-    c.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    c.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     page = c.get(reverse("review:detail", kwargs={"ref": application.reference})).content.decode()
     assert 'name="outcomes-outcome_%d"' % flat_b.pk in page
     assert 'name="outcomes-outcome_%d"' % flat_a.pk not in page
@@ -128,7 +128,7 @@ def test_two_units_one_eligible_one_refused_after_a_preavviso_the_owner_answers(
     assert "Presidente della Repubblica" in final_text
     assert "Responsabile dell'Ufficio di Piano" in final_text and "Dott.ssa Anna Bianchi" in final_text
 
-    c.force_login(owner, backend="allauth.account.auth_backends.AuthenticationBackend")
+    c.force_login(owner, backend="housingmix.accounts.backends.AuthenticationBackend")
     page = c.get(status_url).content.decode()
     row_b = next(r for r in page.split('id="esito-alloggio-') if r.startswith('%d"' % flat_b.pk))
     assert "Non idoneo" in row_b.split("</tr>")[0]
@@ -138,7 +138,7 @@ def test_two_units_one_eligible_one_refused_after_a_preavviso_the_owner_answers(
 def test_every_unit_needs_an_outcome(committing_client, staff, visited):
     application = visited
     flat_a, _flat_b = application.units.order_by("position", "pk")
-    committing_client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    committing_client.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     response = _act(committing_client, application, {flat_a: ("eligible", "")})
     assert response.status_code == 400
     assert "obbligatorio" in response.content.decode()  # the outcome of the second unit is required
@@ -149,7 +149,7 @@ def test_final_act_waits_for_the_window_of_the_preavviso(committing_client, staf
     application = visited
     flat_a, flat_b = application.units.order_by("position", "pk")
     c = committing_client
-    c.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    c.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     _act(c, application, {flat_a: ("refusal_notice", "Manca l'agibilità."), flat_b: ("refusal_notice", "Idem.")})
     application = Application.objects.get(pk=application.pk)
     response = _act(c, application, {flat_a: ("not_eligible", "x"), flat_b: ("not_eligible", "y")})

@@ -42,7 +42,7 @@ def world():
 
 
 def _login(client, user):
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
 
 
 def test_household_page_matrix(client, world):

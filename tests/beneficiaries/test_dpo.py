@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, user):
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
 
 
 def test_erasure_by_the_dpo_only_after_the_plan_ends_with_a_reason(client):

@@ -21,7 +21,7 @@ ROME = ZoneInfo("Europe/Rome")
 
 
 def _login(client, user):
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
 
 
 def _referral(worker) -> dict:

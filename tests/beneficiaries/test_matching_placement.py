@@ -141,7 +141,7 @@ def test_registration_reminder_and_overdue_list_over_time(client):
     with time_machine.travel(datetime(2027, 1, 2, 9, tzinfo=ROME), tick=False):
         assert services.placements_overdue() == [placement]
         staff = f.staff()
-        client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+        client.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
         page = client.get(reverse("beneficiaries:registrations_overdue"))
         assert page.status_code == 200 and match.household.code in page.content.decode()
         services.placement_register(placement=placement, by=worker, registered_on=date(2027, 1, 2), code="TRX26T001234")
@@ -230,20 +230,20 @@ def test_match_pages_owner_and_worker_decide(client):
     household = f.household()
     entry = f.registry_entry()
     staff = f.staff()
-    client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     page = client.get(reverse("beneficiaries:units", args=[household.pk]))
     assert page.status_code == 200 and "Proponi" in page.content.decode()
     client.post(reverse("beneficiaries:match_propose", args=[household.pk, entry.pk]))
     match = Match.objects.get(household=household)
     for user, side in ((entry.application.created_by, "owner"), (household.social_worker, "worker")):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
         assert client.get(reverse("beneficiaries:match_decide", args=[match.pk])).status_code == 200
         response = client.post(reverse("beneficiaries:match_decide", args=[match.pk]), {"decision": "accepted"})
         assert response.status_code == 302, side
     assert Match.objects.get(pk=match.pk).status == MatchStatus.ACCEPTED
-    client.force_login(UserFactory(offerer=True), backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(UserFactory(offerer=True), backend="housingmix.accounts.backends.AuthenticationBackend")
     assert client.get(reverse("beneficiaries:match_decide", args=[match.pk])).status_code == 404
-    client.force_login(household.social_worker, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(household.social_worker, backend="housingmix.accounts.backends.AuthenticationBackend")
     data = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in LEASE.items()}
     response = client.post(reverse("beneficiaries:placement_create", args=[match.pk]), data)
     assert response.status_code == 302

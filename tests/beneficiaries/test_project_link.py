@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, user):
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
 
 
 def _project(call, proposal, *, activate: bool = True):

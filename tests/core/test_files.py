@@ -39,7 +39,7 @@ def test_private_files_are_sandboxed_and_never_stored(inline):
 def test_an_attachment_opened_by_its_owner_is_sandboxed(client):
     application = ApplicationFactory()
     attachment = AttachmentFactory(application=application)
-    client.force_login(application.created_by, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(application.created_by, backend="housingmix.accounts.backends.AuthenticationBackend")
 
     response = client.get(attachment.get_absolute_url())
 

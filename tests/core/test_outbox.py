@@ -196,7 +196,7 @@ def test_failed_jobs_are_listed_in_the_back_office(login_staff):
 @pytest.fixture
 def login_staff(client):
     staff = UserFactory(staff=True)
-    client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     return client
 
 

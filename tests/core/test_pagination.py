@@ -140,7 +140,7 @@ def test_a_list_of_objects_is_capped_too():
 def test_the_review_queue_above_the_cap_says_more_than_and_pages_on(client, monkeypatch):
     call_command("seed_bench", count=60, stdout=io.StringIO())
     client.force_login(
-        User.objects.get(email=STAFF_EMAIL), backend="allauth.account.auth_backends.AuthenticationBackend"
+        User.objects.get(email=STAFF_EMAIL), backend="housingmix.accounts.backends.AuthenticationBackend"
     )
     monkeypatch.setattr(pagination, "COUNT_CAP", 30)
     url = reverse("review:queue")

@@ -77,7 +77,7 @@ def test_every_page_behind_login_is_private_and_not_stored(client, world):
 
     failures = []
     for role, user in users.items():
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
         for path in behind_login:
             response = client.get(path)
             directives = cache_directives(response)
@@ -99,7 +99,7 @@ def test_pages_for_anonymous_visitors_that_say_nothing_are_not_stored(client):
 
 def test_public_pages_seen_by_a_logged_in_user_are_private(client, world):
     _, users = world
-    client.force_login(users["offerer"], backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(users["offerer"], backend="housingmix.accounts.backends.AuthenticationBackend")
     for name in ("home", "notices:list", "notices:faq", "privacy"):
         response = client.get(reverse(name))
         assert response.status_code == 200

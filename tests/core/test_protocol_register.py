@@ -91,7 +91,7 @@ def test_migrating_back_lifts_the_guard_and_forward_restores_it():
 def test_back_office_shows_the_register_read_only(client):
     staff = UserFactory(staff=True)
     entry = _register(NoticeFactory(), subject="Manifestazione di interesse")
-    client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     page = client.get("/backoffice/core/protocolentry/")
     assert page.status_code == 200 and entry.display_number in page.content.decode()
     assert client.get("/backoffice/core/protocolentry/add/").status_code == 403

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def _change_page(client, user):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(admin, backend="housingmix.accounts.backends.AuthenticationBackend")
     return client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
 
 

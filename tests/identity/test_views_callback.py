@@ -114,7 +114,7 @@ def test_untrusted_provider_refused_before_anything_is_stored(client, rp):
 
 def test_link_from_a_password_session(client, provider):
     user = UserFactory(email="mario.rossi@example.org", tax_code="", offerer=True)
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
     response = client.get(provider.start(client, link_user=user))
     assert response.status_code == 302
     user.refresh_from_db()

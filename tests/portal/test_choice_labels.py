@@ -47,7 +47,7 @@ def test_every_sort_and_filter_choice_is_in_the_page_language(client, url_name, 
     italian, english = _labels(filterset_class, "it"), _labels(filterset_class, "en")
     only_italian, only_english = italian - english, english - italian
     assert "Data di presentazione" in only_italian or "Comune" in only_italian
-    client.force_login(UserFactory(staff=True), backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(UserFactory(staff=True), backend="housingmix.accounts.backends.AuthenticationBackend")
     c = client
     on_italian_page = _options(c, url_name, "it")
     on_english_page = _options(c, url_name, "en")

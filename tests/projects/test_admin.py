@@ -29,7 +29,7 @@ def _url(model, view, *args):
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(staff=True), backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(UserFactory(staff=True), backend="housingmix.accounts.backends.AuthenticationBackend")
     return client
 
 
@@ -88,6 +88,6 @@ def test_a_draft_call_can_have_its_text_corrected_but_not_its_state(admin_client
 
 def test_the_admin_is_closed_to_an_ets_operator(client):
     call, first, _second, _seats = ranked_call()
-    client.force_login(first.operator, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(first.operator, backend="housingmix.accounts.backends.AuthenticationBackend")
     response = client.get(_url(Proposal, "changelist"))
     assert response.status_code == 302 and "login" in response.url

@@ -119,7 +119,7 @@ def test_report_sent_back_with_the_notes_then_approved(login):
 def test_agreement_ready_to_sign_is_emailed_with_its_pdf(login, committing_client):
     call, first, _second, _seats = ranked_call()
     project = services.project_create(proposal=first, by=call.staff)
-    committing_client.force_login(call.staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    committing_client.force_login(call.staff, backend="housingmix.accounts.backends.AuthenticationBackend")
     committing_client.post(
         reverse("projects:agreement_action", kwargs={"pk": project.pk, "action": "draft"}),
         {"starts_on": "2026-04-01", "ends_on": "2027-03-31"},
