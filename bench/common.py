@@ -110,13 +110,15 @@ def bench_env(settings_module: str = "housingmix.settings") -> dict[str, str]:
     return env
 
 
-def run_checked(args: Sequence[str], *, what: str, timeout_s: float, env: dict[str, str] | None = None) -> str:
-    """Run a command from the project root and return its stdout; a failure becomes a BenchError
-    carrying the tail of stderr, so the report says what went wrong without a traceback hunt."""
+def run_checked(
+    args: Sequence[str], *, what: str, timeout_s: float, env: dict[str, str] | None = None, cwd=None
+) -> str:
+    """Run a command from the project root (or ``cwd``) and return its stdout; a failure becomes a
+    BenchError carrying the tail of stderr, so the report says what went wrong without a traceback hunt."""
     try:
         done = subprocess.run(
             list(args),
-            cwd=ROOT,
+            cwd=cwd or ROOT,
             env=env if env is not None else bench_env(),
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -176,13 +178,21 @@ def client_environment() -> None:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
+def login_backend() -> str:
+    """The backend a real login goes through, read from the settings of the tree being measured
+    (a baseline tree may name another): the first one that is neither axes' guard nor rules'."""
+    from django.conf import settings
+
+    return next(b for b in settings.AUTHENTICATION_BACKENDS if not b.startswith(("axes.", "rules.")))
+
+
 def login_verified(client, user) -> None:
     """Log ``user`` into the test ``client`` as a whole login does, second factor included: staff
     pass django-otp's check with an authenticator app (accounts.two_factor), as in production."""
     import django_otp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    client.force_login(user, backend="housingmix.accounts.backends.AuthenticationBackend")
+    client.force_login(user, backend=login_backend())
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     device = device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     session = client.session

@@ -240,8 +240,9 @@ def measure_in_process(sizes: list[int], requests: int) -> dict:
             worker.stop()
 
 
-def _session_cookie(size: int) -> str:
-    """A session of the bench staff member in the size's database, for wrk's Cookie header."""
+def _session_cookie(size: int, root: str | None = None) -> str:
+    """A session of the bench staff member in the size's database, for wrk's Cookie header, made
+    by the code tree ``root`` serves (the project's, or a baseline's: its backend may differ)."""
     code = (
         "import django; django.setup()\n"
         "from django.contrib.auth import login\n"
@@ -253,7 +254,29 @@ def _session_cookie(size: int) -> str:
         "c = Client(); login_verified(c, User.objects.get(email=STAFF_EMAIL))\n"
         "print(c.cookies['sessionid'].value)\n"
     )
-    return run_checked([PYTHON, "-c", code], what="session", timeout_s=120, env=_env(size)).strip()
+    env = _env(size)
+    if root:
+        env["PYTHONPATH"] = root
+    return run_checked([PYTHON, "-c", code], what="session", timeout_s=120, env=env, cwd=root).strip()
+
+
+def _answers_200(url: str, cookie: str | None) -> None:
+    """A load target must answer its page: a redirect (to the login or the second factor) would
+    be measured as a fast page."""
+    import urllib.error
+    import urllib.request
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    try:
+        status = urllib.request.build_opener(_NoRedirect).open(request, timeout=30).status  # nosec B310
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise BenchError("load target %s answered %d, not its page (is the session logged in there?)" % (url, status))
 
 
 def measure_load(size: int, *, duration_s: int, rounds: int, workers: int) -> dict | None:
@@ -268,9 +291,11 @@ def measure_load(size: int, *, duration_s: int, rounds: int, workers: int) -> di
     except BenchError as error:
         log("review bench: %s; load stage skipped", error)
         return None
-    cookie = "sessionid=%s" % _session_cookie(size)
     specs = {"bare": "bench.settings_floor", "portal": "bench.settings_review"}
     baseline = os.environ.get("BENCH_REVIEW_BASELINE_TREE", "").strip()
+    cookies = {"portal": "sessionid=%s" % _session_cookie(size)}
+    if baseline:
+        cookies["baseline"] = "sessionid=%s" % _session_cookie(size, baseline)
     knobs = Knobs(workers=workers, rounds=rounds, threads=1, connections=4, duration_s=duration_s, pdf_rounds=1)
     plan = [
         ("bare", "bare", "/__bench_trivial__/", False),
@@ -295,13 +320,15 @@ def measure_load(size: int, *, duration_s: int, rounds: int, workers: int) -> di
         envs[name]["PYTHONPATH"] = root
     with servers.running(specs, workers=workers, envs=envs, roots=roots) as running:
         results = {key: [] for key, *_ in plan}
-        for _key, server, path, logged in plan:  # warm-up, not recorded
+        for _key, server, path, logged in plan:  # checked, then warmed up (not recorded)
             url = running[server].url(path or detail)
-            wrk.measure(wrk_path, url, knobs, duration_s=1, headers=["Cookie: " + cookie] if logged else [])
+            _answers_200(url, cookies[server] if logged else None)
+            wrk.measure(wrk_path, url, knobs, duration_s=1, headers=["Cookie: " + cookies[server]] if logged else [])
         for _ in range(rounds):
             for key, server, path, logged in plan:
                 url = running[server].url(path or detail)
-                result = wrk.measure(wrk_path, url, knobs, headers=["Cookie: " + cookie] if logged else [])
+                headers = ["Cookie: " + cookies[server]] if logged else []
+                result = wrk.measure(wrk_path, url, knobs, headers=headers)
                 results[key].append(result.requests_per_s)
                 log("review load %-14s %8.1f req/s", key, result.requests_per_s)
     return {

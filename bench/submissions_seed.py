@@ -29,6 +29,7 @@ from PIL import Image  # noqa: E402
 
 from applications import services  # noqa: E402
 from applications.models import Application  # noqa: E402
+from bench.common import login_backend  # noqa: E402
 from housingmix.accounts.models import User  # noqa: E402
 from housingmix.accounts.roles import Role  # noqa: E402
 from housingmix.core.protocol.models import ProtocolEntry  # noqa: E402
@@ -36,7 +37,6 @@ from housingmix.notices import services as notice_services  # noqa: E402
 from housingmix.notices.models import NoticeKind  # noqa: E402
 from housingmix.territory.models import Comune  # noqa: E402
 
-BACKEND = "housingmix.accounts.backends.AuthenticationBackend"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PASSWORD = "Bench-Password-2026!"  # noqa: S105  # nosec B105: a throw-away bench database
 FIRST_NAMES = ["Anna", "Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Davide"]
@@ -137,7 +137,7 @@ def _complete_draft(user: User, notice, lodi: Comune, png: bytes) -> Application
 def _session(user: User) -> str:
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = BACKEND
+    session["_auth_user_backend"] = login_backend()
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -44,14 +44,15 @@ REVIEWER_FILTER_CHOICES = CachedChoices(
 REVIEW_STATUS_CHOICES = [(v, label) for v, label in ApplicationStatus.choices if v != ApplicationStatus.DRAFT]
 
 
+def overdue_conditions() -> dict:
+    """What makes a request overdue: still open, past its deadline (today, in Rome)."""
+    return {"closed_at__isnull": True, "deadline__lt": timezone.localdate()}
+
+
 def overdue_requests():
     """The open requests past their deadline of the outer manifestation (``OuterRef("pk")``);
     they count only while it waits for the integration: see ``is_overdue``."""
-    return InfoRequest.objects.filter(
-        application=OuterRef("pk"),
-        closed_at__isnull=True,
-        deadline__lt=timezone.localdate(),
-    )
+    return InfoRequest.objects.filter(application=OuterRef("pk"), **overdue_conditions())
 
 
 def is_overdue():

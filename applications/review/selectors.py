@@ -34,7 +34,7 @@ from ..models import (
     UnitOutcome,
     VisitCheckItem,
 )
-from .filters import ReviewQueueFilter, is_overdue
+from .filters import ReviewQueueFilter, is_overdue, overdue_conditions
 
 
 def reviewer_choices() -> QuerySet[User]:
@@ -65,10 +65,13 @@ def reviewer_choice_list() -> list[tuple[int, str]]:
     return REVIEWER_CHOICES.get()
 
 
-def review_queue_base(*, user: User, with_units: bool = True) -> QuerySet[Application]:
+def review_queue_base(*, user: User, for_export: bool = True) -> QuerySet[Application]:
     """Submitted manifestations ``user`` reviews (staff: all; social worker: assigned to them);
-    ``with_units``: each with its units and their comune (``unit_list``, for the export; the page
-    needs only the comuni's names, see ``queue_comune_names``)."""
+    ``for_export``: each with its units and their comune (``unit_list``) and whether it is overdue
+    (``is_overdue``), for every row the export writes. A page of the queue needs only the comuni's
+    names and the overdue flags of its own rows: see ``queue_comune_names`` and
+    ``queue_overdue_ids`` (the flag as a column costs PostgreSQL a hashed subplan over every
+    overdue request at each page, 1.5 ms at 100,000 manifestations)."""
     queryset = Application.objects.exclude(status=ApplicationStatus.DRAFT)
     if not rules.has_perm("applications.view_review_dashboard", user):
         queryset = queryset.filter(assigned_to=user)
@@ -92,20 +95,33 @@ def review_queue_base(*, user: User, with_units: bool = True) -> QuerySet[Applic
             "assigned_to__last_name",
             "assigned_to__email",
         )
-        .annotate(is_overdue=is_overdue())
         .order_by("-submitted_at", "-pk")
     )
-    if with_units:
-        queryset = queryset.prefetch_related(
+    if for_export:
+        queryset = queryset.annotate(is_overdue=is_overdue()).prefetch_related(
             Prefetch("units", queryset=units.order_by("position", "pk"), to_attr="unit_list")
         )
     return queryset
 
 
-def review_queue_filterset(*, user: User, data, with_units: bool = True) -> ReviewQueueFilter:
+def review_queue_filterset(*, user: User, data, for_export: bool = True) -> ReviewQueueFilter:
     """The review queue with the django-filter FilterSet of the request applied (``.qs``)."""
     return ReviewQueueFilter(
-        data=data, queryset=review_queue_base(user=user, with_units=with_units), reviewers=reviewer_choices()
+        data=data, queryset=review_queue_base(user=user, for_export=for_export), reviewers=reviewer_choices()
+    )
+
+
+def queue_overdue_ids(applications) -> set[int]:
+    """Which of ``applications`` (a page of the queue) are overdue, as ``is_overdue`` says for a
+    row: waiting for an integration whose open request is past its deadline. One query on the
+    requests of the page's rows."""
+    waiting = [a.pk for a in applications if a.status == ApplicationStatus.INFO_REQUESTED]
+    if not waiting:
+        return set()
+    return set(
+        InfoRequest.objects.filter(application_id__in=waiting, **overdue_conditions()).values_list(
+            "application_id", flat=True
+        )
     )
 
 

@@ -95,7 +95,9 @@ def _queue_rows(page) -> None:
     titles: dict[int, str] = {}
     page.object_list = list(page.object_list)
     comuni = review_selectors.queue_comune_names([row.pk for row in page.object_list])
+    overdue = review_selectors.queue_overdue_ids(page.object_list)
     for row in page.object_list:
+        row.is_overdue = row.pk in overdue
         row.status_label = statuses.get(row.status, row.status)
         row.offerer_type_label = offerer_types.get(row.offerer_type, row.offerer_type)
         row.detail_url = detail_url(row.reference)
@@ -111,7 +113,7 @@ def _queue_rows(page) -> None:
 @login_required
 def queue(request):
     _workspace(request)
-    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None, with_units=False)
+    filterset = review_selectors.review_queue_filterset(user=request.user, data=request.GET or None, for_export=False)
     page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _queue_rows(page)
     return render(

@@ -23,8 +23,9 @@ from tests.notices.factories import NoticeFactory
 pytestmark = pytest.mark.django_db
 
 # Session, the user with the verified second-factor device (one query: accounts.backends), the
-# user's roles, COUNT, the page, its units. The filter's choices come from the cache.
-QUEUE_QUERIES = 6
+# user's roles, COUNT, the page, its units' comuni, the overdue requests of its rows waiting for
+# an integration (none asked when no row waits). The filter's choices come from the cache.
+QUEUE_QUERIES = 7
 # Session, user with device, roles, the manifestation with the reader's stake in it (asked by every
 # rule, read with it), the read-audit INSERT, units with their latest outcomes and checklists,
 # attachments, history (the proposal comes from it), notes, requests, replies, visits, decisions,
@@ -61,8 +62,9 @@ def staff_client(client):
 def test_queue_queries_do_not_grow_with_the_rows(staff_client, count):
     client = staff_client(count)
     n, response = _queries(client, reverse("review:queue"))
-    assert n == QUEUE_QUERIES
     rows = response.context["page_obj"].object_list
+    assert any(row.status == ApplicationStatus.INFO_REQUESTED for row in rows)
+    assert n == QUEUE_QUERIES
     assert isinstance(rows, list) and len(rows) == min(count, 25)
     first = rows[0]
     assert first.detail_url == reverse("review:detail", kwargs={"ref": first.reference})
@@ -75,7 +77,8 @@ def test_filtered_queue_validates_against_the_database_once_per_filter(staff_cli
     client = staff_client(count)
     unit = HousingUnit.objects.exclude(application__status=ApplicationStatus.DRAFT).order_by("pk").first()
     n, response = _queries(client, reverse("review:queue"), {"comune": unit.comune_id})
-    assert n == QUEUE_QUERIES + 1  # the comune submitted is looked up
+    waiting = any(row.status == ApplicationStatus.INFO_REQUESTED for row in response.context["page_obj"].object_list)
+    assert n == QUEUE_QUERIES + 1 - (not waiting)  # the comune submitted is looked up
     assert response.context["filter"].form.is_valid()
     assert response.context["page_obj"].object_list
 
@@ -174,6 +177,36 @@ def test_replies_show_their_files_without_a_query_of_their_own(staff_client):
     for attachment in files:
         link = reverse("review:attachment", kwargs={"ref": eligible.reference, "pk": attachment.pk})
         assert html.count('href="%s"' % link) == 2  # among the files and under the reply
+
+
+def test_the_pages_overdue_flags_are_the_exports(staff_client):
+    """Read for the page's rows only, the flags are what the export's column says of each row:
+    waiting for an integration past its deadline, not a request closed or still in time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.models import InfoRequest
+    from applications.review import selectors
+
+    client = staff_client(60)
+    waiting = list(Application.objects.filter(status=ApplicationStatus.INFO_REQUESTED).order_by("-pk")[:3])
+    assert len(waiting) == 3
+    today = timezone.localdate()
+    InfoRequest.objects.filter(application=waiting[0]).update(deadline=today - timedelta(days=1), closed_at=None)
+    InfoRequest.objects.filter(application=waiting[1]).update(deadline=today, closed_at=None)  # due today: in time
+    InfoRequest.objects.filter(application=waiting[2]).update(
+        deadline=today - timedelta(days=3), closed_at=timezone.now()
+    )
+    staff = User.objects.get(email=STAFF_EMAIL)
+    exported = {a.pk: a.is_overdue for a in selectors.review_queue_base(user=staff)}
+    assert exported[waiting[0].pk] and not exported[waiting[1].pk] and not exported[waiting[2].pk]
+    shown = {}
+    for number in (1, 2, 3):
+        for row in client.get(reverse("review:queue"), {"page": number}).context["page_obj"].object_list:
+            shown[row.pk] = row.is_overdue
+    assert shown == exported
+    assert "integrazione scaduta" in client.get(reverse("review:queue"), {"overdue": "yes"}).content.decode()
 
 
 def _choices(response, name):
