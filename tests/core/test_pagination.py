@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models.functions import Length
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -59,6 +60,22 @@ def test_the_count_reads_at_most_cap_plus_one_rows_and_does_not_sort(rows):
     assert "COUNT(" in sql and "LIMIT 31" in sql and "ORDER BY" not in sql
     # The key alone is read: no column the list shows or sorts by.
     assert '"TERRITORY_AMBITO"."NAME"' not in sql and '"TERRITORY_AMBITO"."ID"' in sql
+
+
+def test_the_count_leaves_a_computed_column_out(rows):
+    """Django keeps a sliced queryset's annotations in the count's subquery: the count asks for
+    the key alone, so a column computed for the rows (an EXISTS, a function) is not computed."""
+    annotated = rows.annotate(name_length=Length("name"))
+    with CaptureQueriesContext(connection) as captured:
+        assert CappedCountPaginator(annotated, 10, cap=30).count == 31
+    (query,) = captured.captured_queries
+    assert "LENGTH" not in query["sql"].upper()
+
+
+def test_exactly_the_cap_is_counted_exactly(rows):
+    paginator = CappedCountPaginator(rows.filter(code__lt="t-030"), 10, cap=30)
+    assert paginator.count == 30 and not paginator.count_capped and paginator.num_pages == 3
+    assert page_numbers(paginator.get_page(1)) == [1, 2, 3]
 
 
 def test_the_queues_filtered_counts_are_exact(client):
